@@ -1,0 +1,65 @@
+package org.osgres.api.sql;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgres.api.config.Settings;
+import org.osgres.api.error.PgException;
+import org.osgres.api.session.Interrupts;
+
+/**
+ * The session state a statement runs in, kept by the backend: who and where, the session's
+ * settings, the transaction block, and a way to send notices.
+ */
+@ConsumerType
+public interface SessionContext {
+
+    /** The BackendKeyData pid (pg_backend_pid()). */
+    int backendPid();
+
+    /** The session user. */
+    String user();
+
+    /** The database connected to. */
+    String database();
+
+    /** The server-wide settings: definitions, parsing and display. */
+    Settings settings();
+
+    /**
+     * The session's value of a setting, in internal form (SET, then the startup packet, then the
+     * server's value).
+     *
+     * @throws PgException 42704 for an unknown setting
+     */
+    String getSetting(String name);
+
+    /**
+     * SET name = value (already parsed to internal form); SET LOCAL when local is true.
+     *
+     * @throws PgException 55P02 for a setting that cannot change in a session, 42704 if unknown
+     */
+    void setSetting(String name, String internalValue, boolean local);
+
+    /** RESET name: back to the value the session started with. */
+    void resetSetting(String name);
+
+    /** RESET ALL. */
+    void resetAllSettings();
+
+    /** The current transaction block state. */
+    TransactionStatus transactionStatus();
+
+    /** BEGIN / START TRANSACTION. Outside a block it opens one; inside one it only warns, as PostgreSQL does. */
+    void beginBlock();
+
+    /** COMMIT / END. Returns the tag to report: "COMMIT", or "ROLLBACK" for a failed block. */
+    String commitBlock();
+
+    /** ROLLBACK / ABORT. */
+    void rollbackBlock();
+
+    /** Sends a NoticeResponse (WARNING, NOTICE, ...) now, before the statement's result. */
+    void notice(PgException notice);
+
+    /** The session's interrupt flags; long-running statements call check() on them. */
+    Interrupts interrupts();
+}
