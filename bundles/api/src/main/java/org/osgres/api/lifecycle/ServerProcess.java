@@ -43,7 +43,7 @@ public final class ServerProcess {
             try {
                 context.getBundle(0).stop();
             } catch (BundleException | IllegalStateException e) {
-                Runtime.getRuntime().halt(code == 0 ? 1 : code);
+                Runtime.getRuntime().halt(code);
             }
         }, "osgres-exit");
         stopper.start();
