@@ -1,0 +1,175 @@
+/*
+ * PostgresMain: the backend, one client session from AuthenticationOk to Terminate
+ * (PostgreSQL: tcop/postgres.c PostgresMain, utils/init/postinit.c InitPostgres).
+ *
+ * The postmaster calls runSession() on the connection's own virtual thread once the client is
+ * authenticated. It checks the database, applies the startup packet's settings (PostgreSQL's
+ * PGC_S_CLIENT source, "options" with -c and --name=value), reports the GUC_REPORT settings
+ * with ParameterStatus, sends BackendKeyData, and then runs the message loop.
+ *
+ * Entry points: runSession().
+ * See also: QueryProtocol -- the v3 message loop; Session -- the SessionContext statements see;
+ * SessionSettings -- SET/RESET/SHOW on top of the server's settings; BackendMessages -- encoding.
+ */
+package org.osgres.backend;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.config.Settings;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.protocol.ClientChannel;
+import org.osgres.api.protocol.ErrorResponses;
+import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.session.BackendKey;
+import org.osgres.api.session.BackendService;
+import org.osgres.api.session.Interrupts;
+import org.osgres.api.session.StartupInfo;
+import org.osgres.api.sql.SqlEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+@Component(service = BackendService.class)
+public final class PostgresMain implements BackendService {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresMain.class);
+    /** Startup packet keys that are not settings. */
+    private static final Set<String> CONNECTION_KEYS = Set.of("user", "database", "options", "replication");
+    /** The databases of a new cluster; the catalog (a later issue) will own this. */
+    private static final Set<String> DATABASES = Set.of("postgres", "template1");
+    private static final String TEMPLATE0 = "template0";
+
+    private final SqlEngine engine;
+    private final Settings settings;
+
+    @Activate
+    public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings) {
+        this.engine = engine;
+        this.settings = settings;
+    }
+
+    @Override
+    public void runSession(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts) {
+        try {
+            Session session;
+            try {
+                session = initialize(channel, startup, key, interrupts);
+            } catch (PgException e) {
+                PgException fatal = e.severity() == Severity.FATAL ? e : e.withSeverity(Severity.FATAL);
+                LOG.info("FATAL:  {}", fatal.getMessage());
+                MessageBuilder m = new MessageBuilder();
+                ErrorResponses.write(m, fatal);
+                channel.write(m);
+                channel.flush();
+                return;
+            }
+            new QueryProtocol(channel, engine, session).run();
+        } catch (IOException e) {
+            LOG.debug("session {} ended: {}", key.pid(), e.toString());
+        }
+    }
+
+    private Session initialize(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts)
+            throws IOException {
+        String database = startup.database();
+        if (TEMPLATE0.equals(database)) {
+            throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"template0\" is not currently accepting connections");
+        }
+        if (!DATABASES.contains(database)) {
+            throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
+        }
+        SessionSettings sessionSettings = new SessionSettings(settings);
+        sessionSettings.setInternal("is_superuser", "on");
+        sessionSettings.setInternal("session_authorization", startup.user());
+        for (Map.Entry<String, String> p : startup.parameters().entrySet()) {
+            if (!CONNECTION_KEYS.contains(p.getKey())) {
+                applyStartupSetting(sessionSettings, p.getKey(), p.getValue());
+            }
+        }
+        String options = startup.parameters().get("options");
+        if (options != null) {
+            for (String[] nv : parseOptions(options)) {
+                applyStartupSetting(sessionSettings, nv[0], nv[1]);
+            }
+        }
+        Session session = new Session(channel, key, interrupts, startup.user(), database, sessionSettings);
+        MessageBuilder m = new MessageBuilder();
+        for (Map.Entry<String, String> change : sessionSettings.takeReportChanges().entrySet()) {
+            BackendMessages.parameterStatus(m, change.getKey(), change.getValue());
+        }
+        BackendMessages.backendKeyData(m, key);
+        channel.write(m);
+        return session;
+    }
+
+    private static void applyStartupSetting(SessionSettings s, String name, String value) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.equals("client_encoding")) {
+            value = ClientEncodings.canonical(value);
+        }
+        s.setAtConnection(lower, value);
+    }
+
+    /**
+     * The "options" startup parameter as PostgreSQL reads it (pg_split_opts, then
+     * process_postgres_switches): whitespace separates words, backslash escapes the next
+     * character; "-c name=value", "-cname=value" and "--name=value" set settings.
+     */
+    static List<String[]> parseOptions(String options) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (c == '\\' && i + 1 < options.length()) {
+                w.append(options.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(w.toString());
+        }
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            String assignment;
+            if (word.equals("-c") && i + 1 < words.size()) {
+                assignment = words.get(++i);
+            } else if (word.startsWith("-c")) {
+                assignment = word.substring(2);
+            } else if (word.startsWith("--")) {
+                assignment = word.substring(2);
+            } else {
+                throw PgException.fatal(SqlState.SYNTAX_ERROR,
+                        "invalid command-line argument for server process: " + word)
+                        .withHint("Try \"postgres --help\" for more information.");
+            }
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw PgException.fatal(SqlState.SYNTAX_ERROR, assignment.isEmpty() || eq == 0
+                        ? "invalid command-line argument for server process: " + word
+                        : "-c " + assignment + " requires a value");
+            }
+            out.add(new String[] {assignment.substring(0, eq).replace('-', '_'), assignment.substring(eq + 1)});
+        }
+        return out;
+    }
+}

@@ -1,0 +1,412 @@
+package org.osgres.backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.protocol.ClientChannel;
+import org.osgres.api.protocol.ErrorResponses;
+import org.osgres.api.protocol.FrontendMessage;
+import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.sql.ColumnDescriptor;
+import org.osgres.api.sql.ExecutionResult;
+import org.osgres.api.sql.ParsedStatement;
+import org.osgres.api.sql.Portal;
+import org.osgres.api.sql.PreparedStatement;
+import org.osgres.api.sql.RowSink;
+import org.osgres.api.sql.SqlEngine;
+import org.osgres.api.sql.TransactionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The frontend/backend protocol v3 message loop of one session (PostgreSQL: the main loop of
+ * PostgresMain, exec_simple_query, exec_parse_message, exec_bind_message, exec_execute_message,
+ * exec_describe_*_message in tcop/postgres.c).
+ *
+ * <pre>
+ *   Q  -> [RowDescription DataRow* | EmptyQueryResponse] CommandComplete ... ReadyForQuery
+ *   P  -> ParseComplete            B -> BindComplete        D -> ParameterDescription? RowDescription|NoData
+ *   E  -> DataRow* CommandComplete|PortalSuspended|EmptyQueryResponse
+ *   C  -> CloseComplete            H -> (flush)             S -> ReadyForQuery
+ *   X  -> end of session
+ * </pre>
+ * An error in an extended-protocol message skips every message up to the next Sync. Only this
+ * class, with BackendMessages, writes to the client.
+ */
+final class QueryProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryProtocol.class);
+    /** Rows are sent in batches of about this many bytes. */
+    private static final int SEND_THRESHOLD = 32 * 1024;
+
+    private final ClientChannel channel;
+    private final SqlEngine engine;
+    private final Session session;
+    private final MessageBuilder out = new MessageBuilder();
+    private final Map<String, Prepared> statements = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+    private boolean ignoreTillSync;
+
+    /** A statement prepared by Parse; statement is null for an empty query string. */
+    private record Prepared(ParsedStatement parsed, PreparedStatement statement) {
+    }
+
+    /** A portal over an empty query string: Execute answers EmptyQueryResponse. */
+    private static final Portal EMPTY_PORTAL = new Portal() {
+        @Override
+        public List<ColumnDescriptor> columns() {
+            return List.of();
+        }
+
+        @Override
+        public ExecutionResult execute(long maxRows, RowSink sink, org.osgres.api.sql.SessionContext s) {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    QueryProtocol(ClientChannel channel, SqlEngine engine, Session session) {
+        this.channel = channel;
+        this.engine = engine;
+        this.session = session;
+    }
+
+    /** Serves the client until Terminate, end of stream or a FATAL error. */
+    void run() throws IOException {
+        readyForQuery();
+        while (true) {
+            FrontendMessage message;
+            try {
+                message = channel.readMessage();
+            } catch (PgException e) {
+                // PostgreSQL treats a broken message stream as a communication error: log it, close, no reply.
+                LOG.info("{}", e.getMessage());
+                return;
+            }
+            if (message == null) {
+                PgException reason = session.interrupts().terminateReason();
+                if (reason != null) {
+                    sendError(reason);
+                }
+                return;
+            }
+            if (message.type() == 'S') {
+                ignoreTillSync = false;
+            } else if (message.type() == 'X') {
+                return;
+            }
+            if (ignoreTillSync) {
+                continue;
+            }
+            session.interrupts().clearCancel();
+            try {
+                if (!dispatch(message)) {
+                    return;
+                }
+            } catch (PgException e) {
+                if (e.severity().compareTo(Severity.FATAL) >= 0) {
+                    sendError(e);
+                    return;
+                }
+                handleError(e, message.type() != 'Q');
+                if (message.type() == 'Q') {
+                    readyForQuery();
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (RuntimeException e) {
+                LOG.error("internal error in session {}", session.backendPid(), e);
+                handleError(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e),
+                        message.type() != 'Q');
+                if (message.type() == 'Q') {
+                    readyForQuery();
+                }
+            }
+            PgException reason = session.interrupts().terminateReason();
+            if (reason != null) {
+                sendError(reason);
+                return;
+            }
+        }
+    }
+
+    /** Handles one message; false ends the session. */
+    private boolean dispatch(FrontendMessage m) throws IOException {
+        switch (m.type()) {
+            case 'Q' -> simpleQuery(m);
+            case 'P' -> parse(m);
+            case 'B' -> bind(m);
+            case 'D' -> describe(m);
+            case 'E' -> execute(m);
+            case 'C' -> close(m);
+            case 'S' -> sync();
+            case 'H' -> flush();
+            case 'F' -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "fastpath function calls are not supported");
+            case 'd', 'c', 'f' -> { } // CopyData/CopyDone/CopyFail outside COPY are ignored, as PostgreSQL does
+            default -> throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                    "invalid frontend message type " + (int) m.type());
+        }
+        return true;
+    }
+
+    // ---- simple query ------------------------------------------------------------------------
+
+    private void simpleQuery(FrontendMessage m) throws IOException {
+        String text = m.getCString();
+        m.end();
+        List<ParsedStatement> parsed = engine.parse(text);
+        if (parsed.isEmpty()) {
+            BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
+            readyForQuery();
+            return;
+        }
+        for (ParsedStatement stmt : parsed) {
+            checkNotAborted(stmt);
+            PreparedStatement prepared = engine.prepare(stmt, new int[0], session);
+            Portal portal = prepared.bind(List.of(), new short[0], new short[0], session);
+            try {
+                if (!portal.columns().isEmpty()) {
+                    BackendMessages.rowDescription(out, portal.columns());
+                }
+                ExecutionResult result = portal.execute(0, this::sendRow, session);
+                BackendMessages.commandComplete(out, result.commandTag());
+            } finally {
+                portal.close();
+            }
+            session.endImplicitTransaction(true);
+        }
+        readyForQuery();
+    }
+
+    // ---- extended query ----------------------------------------------------------------------
+
+    private void parse(FrontendMessage m) throws IOException {
+        String name = m.getCString();
+        String text = m.getCString();
+        int n = m.getInt16() & 0xffff;
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) {
+            types[i] = m.getInt32();
+        }
+        m.end();
+        List<ParsedStatement> parsed = engine.parse(text);
+        if (parsed.size() > 1) {
+            throw new PgException(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
+        }
+        if (!name.isEmpty() && statements.containsKey(name)) {
+            throw new PgException(SqlState.DUPLICATE_PSTATEMENT, "prepared statement \"" + name + "\" already exists");
+        }
+        Prepared p;
+        if (parsed.isEmpty()) {
+            p = new Prepared(null, null);
+        } else {
+            checkNotAborted(parsed.get(0));
+            p = new Prepared(parsed.get(0), engine.prepare(parsed.get(0), types, session));
+        }
+        statements.put(name, p);
+        BackendMessages.empty(out, BackendMessages.PARSE_COMPLETE);
+    }
+
+    private void bind(FrontendMessage m) throws IOException {
+        String portalName = m.getCString();
+        String statementName = m.getCString();
+        short[] paramFormats = readFormats(m);
+        int n = m.getInt16() & 0xffff;
+        List<byte[]> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = m.getInt32();
+            if (len < -1) {
+                throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid message format");
+            }
+            values.add(len == -1 ? null : m.getBytes(len));
+        }
+        short[] resultFormats = readFormats(m);
+        m.end();
+        Prepared p = statements.get(statementName);
+        if (p == null) {
+            throw new PgException(SqlState.INVALID_SQL_STATEMENT_NAME, statementName.isEmpty()
+                    ? "unnamed prepared statement does not exist"
+                    : "prepared statement \"" + statementName + "\" does not exist");
+        }
+        if (paramFormats.length > 1 && paramFormats.length != n) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION,
+                    "bind message has " + paramFormats.length + " parameter formats but " + n + " parameters");
+        }
+        int required = p.statement() == null ? 0 : p.statement().parameterTypes().length;
+        if (n != required) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + n
+                    + " parameters, but prepared statement \"" + statementName + "\" requires " + required);
+        }
+        if (!portalName.isEmpty() && portals.containsKey(portalName)) {
+            throw new PgException(SqlState.DUPLICATE_CURSOR, "portal \"" + portalName + "\" already exists");
+        }
+        if (p.statement() != null) {
+            checkNotAborted(p.parsed());
+        }
+        Portal portal = p.statement() == null ? EMPTY_PORTAL
+                : p.statement().bind(values, paramFormats, resultFormats, session);
+        Portal old = portals.put(portalName, portal);
+        if (old != null) {
+            old.close();
+        }
+        BackendMessages.empty(out, BackendMessages.BIND_COMPLETE);
+    }
+
+    private static short[] readFormats(FrontendMessage m) {
+        int n = m.getInt16() & 0xffff;
+        short[] formats = new short[n];
+        for (int i = 0; i < n; i++) {
+            formats[i] = m.getInt16();
+            if (formats[i] != 0 && formats[i] != 1) {
+                throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "unsupported format code: " + formats[i]);
+            }
+        }
+        return formats;
+    }
+
+    private void describe(FrontendMessage m) {
+        byte kind = m.getByte();
+        String name = m.getCString();
+        m.end();
+        if (kind == 'S') {
+            Prepared p = statements.get(name);
+            if (p == null) {
+                throw new PgException(SqlState.INVALID_SQL_STATEMENT_NAME, name.isEmpty()
+                        ? "unnamed prepared statement does not exist"
+                        : "prepared statement \"" + name + "\" does not exist");
+            }
+            BackendMessages.parameterDescription(out, p.statement() == null ? new int[0] : p.statement().parameterTypes());
+            describeColumns(p.statement() == null ? List.of() : p.statement().resultColumns());
+        } else if (kind == 'P') {
+            describeColumns(portal(name).columns());
+        } else {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid DESCRIBE message subtype " + kind);
+        }
+    }
+
+    private void describeColumns(List<ColumnDescriptor> columns) {
+        if (columns.isEmpty()) {
+            BackendMessages.empty(out, BackendMessages.NO_DATA);
+        } else {
+            BackendMessages.rowDescription(out, columns);
+        }
+    }
+
+    private void execute(FrontendMessage m) throws IOException {
+        String name = m.getCString();
+        int maxRows = m.getInt32();
+        m.end();
+        Portal portal = portal(name);
+        if (portal == EMPTY_PORTAL) {
+            BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
+            return;
+        }
+        ExecutionResult result = portal.execute(Math.max(0, maxRows), this::sendRow, session);
+        if (result.suspended()) {
+            BackendMessages.empty(out, BackendMessages.PORTAL_SUSPENDED);
+        } else {
+            BackendMessages.commandComplete(out, result.commandTag());
+        }
+    }
+
+    private void close(FrontendMessage m) {
+        byte kind = m.getByte();
+        String name = m.getCString();
+        m.end();
+        if (kind == 'S') {
+            statements.remove(name);
+        } else if (kind == 'P') {
+            Portal p = portals.remove(name);
+            if (p != null) {
+                p.close();
+            }
+        } else {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid CLOSE message subtype " + kind);
+        }
+        BackendMessages.empty(out, BackendMessages.CLOSE_COMPLETE);
+    }
+
+    /** Sync ends the implicit transaction of the messages before it; portals end with it. */
+    private void sync() throws IOException {
+        if (session.transactionStatus() == TransactionStatus.IDLE) {
+            closePortals();
+            session.endImplicitTransaction(true);
+        }
+        readyForQuery();
+    }
+
+    private void flush() throws IOException {
+        channel.write(out);
+        channel.flush();
+    }
+
+    private Portal portal(String name) {
+        Portal p = portals.get(name);
+        if (p == null) {
+            throw new PgException(SqlState.INVALID_CURSOR_NAME, "portal \"" + name + "\" does not exist");
+        }
+        return p;
+    }
+
+    private void closePortals() {
+        for (Portal p : portals.values()) {
+            p.close();
+        }
+        portals.clear();
+    }
+
+    // ---- shared ------------------------------------------------------------------------------
+
+    private void checkNotAborted(ParsedStatement stmt) {
+        if (session.transactionStatus() == TransactionStatus.FAILED && !stmt.isTransactionExit()) {
+            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        }
+    }
+
+    private void sendRow(byte[][] values) throws IOException {
+        BackendMessages.dataRow(out, values);
+        if (out.size() >= SEND_THRESHOLD) {
+            channel.write(out);
+        }
+    }
+
+    private void handleError(PgException e, boolean extended) throws IOException {
+        if (e.sqlState() != SqlState.IN_FAILED_SQL_TRANSACTION) {
+            LOG.info("ERROR:  {}", e.getMessage());
+        }
+        session.markFailedIfInBlock();
+        session.endImplicitTransaction(false);
+        if (session.transactionStatus() == TransactionStatus.IDLE) {
+            closePortals();
+        }
+        sendError(e);
+        if (extended) {
+            ignoreTillSync = true;
+        }
+    }
+
+    private void sendError(PgException e) throws IOException {
+        ErrorResponses.write(out, e);
+        channel.write(out);
+        channel.flush();
+    }
+
+    private void readyForQuery() throws IOException {
+        for (Map.Entry<String, String> change : session.sessionSettings().takeReportChanges().entrySet()) {
+            BackendMessages.parameterStatus(out, change.getKey(), change.getValue());
+        }
+        BackendMessages.readyForQuery(out, session.transactionStatus());
+        channel.write(out);
+        channel.flush();
+    }
+}

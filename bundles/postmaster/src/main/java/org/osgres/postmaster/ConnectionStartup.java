@@ -1,0 +1,124 @@
+package org.osgres.postmaster;
+
+import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+
+import org.osgres.api.auth.AuthExchange;
+import org.osgres.api.auth.AuthRequest;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.protocol.ErrorResponses;
+import org.osgres.api.protocol.FrontendMessage;
+import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.session.ClientAddress;
+import org.osgres.api.session.StartupInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything between accept() and the backend taking over, on the connection's own thread
+ * (PostgreSQL: BackendInitialize, then the start of InitPostgres): read the startup packet,
+ * refuse the connection if the server is not accepting, take a backend slot, authenticate, send
+ * AuthenticationOk and hand over to the backend. authentication_timeout bounds all of it before
+ * the hand-over.
+ */
+final class ConnectionStartup implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionStartup.class);
+    private static final char AUTHENTICATION = 'R';
+    private static final int AUTH_REQ_OK = 0;
+    private static final char PASSWORD_MESSAGE = 'p';
+
+    private final Postmaster postmaster;
+    private final SocketClientChannel channel;
+    private final ClientAddress origin;
+
+    ConnectionStartup(Postmaster postmaster, SocketClientChannel channel, ClientAddress origin) {
+        this.postmaster = postmaster;
+        this.channel = channel;
+        this.origin = origin;
+    }
+
+    @Override
+    public void run() {
+        BackendSlots.Slot slot = null;
+        ScheduledFuture<?> timeout = postmaster.scheduleAuthenticationTimeout(channel);
+        try {
+            StartupPacketReader.Request request = new StartupPacketReader(channel).read();
+            if (request instanceof StartupPacketReader.Cancel cancel) {
+                postmaster.cancelBackend(cancel.pid(), cancel.secret());
+                return;
+            }
+            if (!(request instanceof StartupPacketReader.Startup startup)) {
+                return;
+            }
+            postmaster.checkAcceptingConnections();
+            StartupInfo info = new StartupInfo(startup.version(), startup.parameters(), origin);
+            slot = postmaster.slots().acquire(channel);
+            final BackendSlots.Slot owned = slot;
+            slot.interrupts().setWaker(channel::shutdownInput);
+            postmaster.authentication().authenticate(new AuthRequest(info.user(), info.database(), origin),
+                    new Exchange());
+            sendAuthenticationOk();
+            timeout.cancel(false);
+            postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts());
+        } catch (PgException e) {
+            if (!channel.isClosed()) {
+                report(e);
+            }
+        } catch (IOException e) {
+            LOG.debug("connection ended during startup: {}", e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure during connection startup", e);
+            report(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage())).withSeverity(Severity.FATAL));
+        } finally {
+            timeout.cancel(false);
+            if (slot != null) {
+                postmaster.slots().release(slot);
+            }
+            channel.close();
+        }
+    }
+
+    /** Sends a FATAL (startup errors are always FATAL) and logs it as PostgreSQL does. */
+    private void report(PgException e) {
+        Severity severity = e.severity().isError() ? (e.severity() == Severity.ERROR ? Severity.FATAL : e.severity())
+                : Severity.FATAL;
+        LOG.info("{}:  {}", severity, e.getMessage());
+        MessageBuilder m = new MessageBuilder();
+        ErrorResponses.write(m, severity, e);
+        try {
+            channel.write(m);
+            channel.flush();
+        } catch (IOException ignored) {
+            // the client is gone; nothing more to tell it
+        }
+    }
+
+    private void sendAuthenticationOk() throws IOException {
+        MessageBuilder m = new MessageBuilder();
+        m.begin(AUTHENTICATION).putInt32(AUTH_REQ_OK).end();
+        channel.write(m);
+    }
+
+    /** The authentication conversation over this connection. */
+    private final class Exchange implements AuthExchange {
+        @Override
+        public void sendRequest(int authCode, byte[] data) throws IOException {
+            MessageBuilder m = new MessageBuilder();
+            m.begin(AUTHENTICATION).putInt32(authCode).putBytes(data).end();
+            channel.write(m);
+            channel.flush();
+        }
+
+        @Override
+        public FrontendMessage readResponse() throws IOException {
+            FrontendMessage message = channel.readMessage();
+            if (message != null && message.type() != PASSWORD_MESSAGE) {
+                throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                        "expected password response, got message type " + (int) message.type());
+            }
+            return message;
+        }
+    }
+}

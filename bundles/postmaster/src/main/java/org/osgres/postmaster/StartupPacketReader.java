@@ -1,0 +1,153 @@
+package org.osgres.postmaster;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.protocol.FrontendMessage;
+import org.osgres.api.protocol.MessageBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what a client sends before authentication (PostgreSQL: ProcessStartupPacket in
+ * postmaster.c): SSLRequest and GSSENCRequest (both answered 'N' for now), CancelRequest, and the
+ * StartupMessage itself.
+ *
+ * <p>A packet with a bad length, or a client that hangs up, is a communication error: it is
+ * logged and the connection is closed without a reply, as PostgreSQL does. A protocol version the
+ * server does not speak gets a FATAL ErrorResponse.
+ */
+final class StartupPacketReader {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupPacketReader.class);
+    private static final byte ENCRYPTION_REFUSED = 'N';
+    private static final char NEGOTIATE_PROTOCOL_VERSION = 'v';
+    private static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
+
+    /** What the client asked for. */
+    sealed interface Request permits Startup, Cancel, Closed {
+    }
+
+    /** A StartupMessage: the protocol version and its name/value pairs. */
+    record Startup(int version, Map<String, String> parameters) implements Request {
+    }
+
+    /** A CancelRequest for the session with this pid and secret. */
+    record Cancel(int pid, int secret) implements Request {
+    }
+
+    /** The client went away, or sent something that is answered by closing. */
+    record Closed() implements Request {
+    }
+
+    private final SocketClientChannel channel;
+
+    StartupPacketReader(SocketClientChannel channel) {
+        this.channel = channel;
+    }
+
+    Request read() throws IOException {
+        boolean sslAnswered = false;
+        boolean gssAnswered = false;
+        while (true) {
+            int length;
+            try {
+                length = channel.readInt32();
+            } catch (EOFException e) {
+                return new Closed(); // PostgreSQL logs nothing for a connection that sends nothing
+            }
+            if (length < StartupCodes.MIN_STARTUP_PACKET_LENGTH || length > StartupCodes.MAX_STARTUP_PACKET_LENGTH) {
+                LOG.info("invalid length of startup packet");
+                return new Closed();
+            }
+            FrontendMessage packet;
+            try {
+                packet = new FrontendMessage('\0', channel.readBytes(length - 4));
+            } catch (EOFException e) {
+                LOG.info("incomplete startup packet");
+                return new Closed();
+            }
+            int code = packet.getInt32();
+            if (code == StartupCodes.CANCEL_REQUEST_CODE) {
+                if (length != StartupCodes.CANCEL_REQUEST_LENGTH) {
+                    LOG.info("invalid length of startup packet");
+                    return new Closed();
+                }
+                return new Cancel(packet.getInt32(), packet.getInt32());
+            }
+            if (code == StartupCodes.SSL_REQUEST_CODE || code == StartupCodes.GSSENC_REQUEST_CODE) {
+                boolean ssl = code == StartupCodes.SSL_REQUEST_CODE;
+                if ((ssl && sslAnswered) || (!ssl && gssAnswered)) {
+                    LOG.info("unsupported frontend protocol {}.{}: server supports 3.0 to 3.0",
+                            StartupCodes.major(code), StartupCodes.minor(code));
+                    return new Closed();
+                }
+                channel.writeBytes(new byte[] {ENCRYPTION_REFUSED}, 0, 1);
+                channel.flush();
+                sslAnswered |= ssl;
+                gssAnswered |= !ssl;
+                continue;
+            }
+            return startup(code, packet);
+        }
+    }
+
+    private Startup startup(int version, FrontendMessage packet) throws IOException {
+        int major = StartupCodes.major(version);
+        if (major != StartupCodes.major(StartupCodes.PROTOCOL_3_0)) {
+            throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, String.format(
+                    "unsupported frontend protocol %d.%d: server supports 3.0 to 3.%d",
+                    major, StartupCodes.minor(version), StartupCodes.PROTOCOL_LATEST_MINOR));
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        List<String> unrecognizedOptions = new ArrayList<>();
+        while (true) {
+            if (packet.remaining() == 0) {
+                throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                        "invalid startup packet layout: expected terminator as last byte");
+            }
+            String name = packet.getCString();
+            if (name.isEmpty()) {
+                break;
+            }
+            String value = packet.getCString();
+            if (name.startsWith(PROTOCOL_OPTION_PREFIX)) {
+                unrecognizedOptions.add(name);
+            } else {
+                parameters.put(name, value);
+            }
+        }
+        if (packet.remaining() != 0) {
+            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                    "invalid startup packet layout: expected terminator as last byte");
+        }
+        String user = parameters.get("user");
+        if (user == null || user.isEmpty()) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no PostgreSQL user name specified in startup packet");
+        }
+        if (StartupCodes.minor(version) > StartupCodes.PROTOCOL_LATEST_MINOR || !unrecognizedOptions.isEmpty()) {
+            negotiateProtocolVersion(unrecognizedOptions);
+        }
+        return new Startup(version, parameters);
+    }
+
+    /** Tells a client that asked for 3.x (x > 0) or for _pq_ options what this server speaks. */
+    private void negotiateProtocolVersion(List<String> unrecognizedOptions) throws IOException {
+        MessageBuilder m = new MessageBuilder();
+        m.begin(NEGOTIATE_PROTOCOL_VERSION)
+                .putInt32(StartupCodes.PROTOCOL_3_0 | StartupCodes.PROTOCOL_LATEST_MINOR)
+                .putInt32(unrecognizedOptions.size());
+        for (String option : unrecognizedOptions) {
+            m.putCString(option);
+        }
+        m.end();
+        channel.write(m);
+        channel.flush();
+    }
+}
