@@ -1,0 +1,152 @@
+package org.osgres.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgres.api.auth.ClientAuthentication;
+import org.osgres.api.config.Settings;
+import org.osgres.api.lifecycle.ServerProcess;
+import org.osgres.api.session.BackendService;
+import org.osgres.api.sql.SqlEngine;
+
+/**
+ * The real osgres bundles booted in Felix (pax-exam, native container): every bundle resolves
+ * and starts, every service is registered, the settings come from the data directory's
+ * postgresql.conf through Configuration Admin, and the postmaster answers pgjdbc on its port.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ServerInFrameworkIT {
+    private static final int PORT = freePort();
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    ClientAuthentication authentication;
+
+    @Inject
+    SqlEngine engine;
+
+    @Inject
+    BackendService backend;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File dir = new File(System.getProperty("itest.bundles.dir"));
+        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("no bundles in " + dir + " (build distribution first)");
+        }
+        Arrays.sort(jars);
+        Path data = Files.createTempDirectory("osgres-itest-");
+        Files.writeString(data.resolve("PG_VERSION"), "15\n");
+        Files.writeString(data.resolve("postgresql.conf"), "port = " + PORT + "\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = ''\n"
+                + "max_connections = 7\n");
+        Files.writeString(data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n");
+
+        List<Option> opts = new ArrayList<>();
+        for (File jar : jars) {
+            String n = jar.getName();
+            // SPI Fly + SLF4J first, as cnf/runtime.bnd orders them; then SCR and osgres
+            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-") ? 1 : 3;
+            opts.add(bundle(jar.toURI().toString()).startLevel(level));
+        }
+        opts.add(bundle(new File(System.getProperty("itest.pgjdbc.jar")).toURI().toString()).startLevel(3));
+        opts.add(junitBundles());
+        opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
+        opts.add(frameworkProperty("org.osgi.framework.system.packages.extra").value("sun.misc"));
+        opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
+        opts.add(frameworkProperty(ServerProcess.COMMAND_LINE_SETTINGS).value("application_name=itest"));
+        opts.add(frameworkStartLevel(10));
+        return options(opts.toArray(new Option[0]));
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    public void everyOsgresBundleIsActive() {
+        List<String> expected = List.of("org.osgres.api", "org.osgres.config", "org.osgres.auth.hba",
+                "org.osgres.sql", "org.osgres.backend", "org.osgres.postmaster");
+        for (String name : expected) {
+            Bundle b = Arrays.stream(context.getBundles()).filter(x -> name.equals(x.getSymbolicName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("bundle " + name + " is not installed"));
+            assertEquals(name + " state", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    @Test
+    public void settingsComeFromPostgresqlConfAndCommandLine() {
+        assertEquals(Integer.toString(PORT), settings.get("port"));
+        assertEquals("configuration file", settings.source("port"));
+        assertEquals("7", settings.get("max_connections"));
+        assertEquals("itest", settings.get("application_name"));
+        assertEquals("command line", settings.source("application_name"));
+        assertEquals("128MB", settings.display("shared_buffers", settings.get("shared_buffers")));
+    }
+
+    @Test
+    public void servicesAreRegistered() {
+        assertNotNull(authentication);
+        assertNotNull(engine);
+        assertNotNull(backend);
+        assertNotNull("the postmaster component is active",
+                context.getServiceReference("org.osgres.postmaster.Postmaster"));
+    }
+
+    @Test
+    public void postmasterAnswersPgjdbc() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", "itest");
+        // the driver bundle registers itself; use it directly to avoid DriverManager's class-loader rules
+        java.sql.Driver driver = new org.postgresql.Driver();
+        try (Connection c = driver.connect("jdbc:postgresql://127.0.0.1:" + PORT + "/postgres", props);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1 + 2 AS x, current_setting('application_name')")) {
+            assertTrue(rs.next());
+            assertEquals(3, rs.getInt("x"));
+            assertEquals("PostgreSQL JDBC Driver", rs.getString(2));
+        }
+    }
+}
