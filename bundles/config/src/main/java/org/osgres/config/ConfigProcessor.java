@@ -185,7 +185,7 @@ public final class ConfigProcessor {
             }
         }
         if (error) {
-            return finish(startup, fileWithError, false);
+            return finish(startup, fileWithError, true);
         }
 
         // settings that were in the file before and are no longer: back to their defaults
