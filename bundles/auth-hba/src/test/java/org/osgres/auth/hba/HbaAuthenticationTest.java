@@ -1,0 +1,99 @@
+package org.osgres.auth.hba;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgres.api.auth.AuthMethod;
+import org.osgres.api.auth.AuthRequest;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
+import org.osgres.api.session.ClientAddress;
+
+class HbaAuthenticationTest {
+    @TempDir
+    Path dir;
+    private Path file;
+    private HbaAuthentication auth;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        file = dir.resolve("pg_hba.conf");
+        auth = new HbaAuthentication(file, RoleMembership.SELF_ONLY);
+        auth.addMethod(new TrustAuthMethod(), Map.of(AuthMethod.METHOD_PROPERTY, "trust"));
+        auth.addMethod(new RejectAuthMethod(), Map.of(AuthMethod.METHOD_PROPERTY, "reject"));
+    }
+
+    private static AuthRequest local(String user, String db) {
+        return new AuthRequest(user, db, ClientAddress.local());
+    }
+
+    /** Texts as PostgreSQL 15.18 sends them (checked against the reference server). */
+    @Test
+    void noEntryRejectAndTrust() throws Exception {
+        Files.writeString(file, "local all rejuser reject\nlocal all all trust\nhost all rejuser 127.0.0.1/32 trust\n");
+        assertTrue(auth.load());
+        auth.authenticate(local("pgref", "postgres"), null);
+        PgException e = assertThrows(PgException.class, () -> auth.authenticate(local("rejuser", "postgres"), null));
+        assertEquals("28000", e.sqlState().code());
+        assertEquals(Severity.FATAL, e.severity());
+        assertEquals("pg_hba.conf rejects connection for host \"[local]\", user \"rejuser\", database \"postgres\", "
+                + "no encryption", e.getMessage());
+        AuthRequest tcp = new AuthRequest("pgref", "postgres",
+                new ClientAddress(new InetSocketAddress("127.0.0.1", 40000), false));
+        e = assertThrows(PgException.class, () -> auth.authenticate(tcp, null));
+        assertEquals("28000", e.sqlState().code());
+        assertEquals(Severity.FATAL, e.severity());
+        assertEquals("no pg_hba.conf entry for host \"127.0.0.1\", user \"pgref\", database \"postgres\", "
+                + "no encryption", e.getMessage());
+    }
+
+    @Test
+    void methodNoBundleProvides() throws Exception {
+        Files.writeString(file, "local all all md5\n");
+        assertTrue(auth.load());
+        PgException e = assertThrows(PgException.class, () -> auth.authenticate(local("u", "d"), null));
+        assertEquals("28000", e.sqlState().code());
+        assertEquals(Severity.FATAL, e.severity());
+        assertEquals("authentication method \"md5\" is not available: no installed bundle provides it", e.getMessage());
+        auth.addMethod((req, opts, ex) -> { }, Map.of(AuthMethod.METHOD_PROPERTY, "md5"));
+        auth.authenticate(local("u", "d"), null);
+    }
+
+    @Test
+    void reloadKeepsOldRulesOnError() throws Exception {
+        Files.writeString(file, "local all all trust\n");
+        assertTrue(auth.load());
+        Files.writeString(file, "local all all trust\nhots all all all reject\n");
+        assertFalse(auth.reload());
+        assertEquals(1, auth.rules().lines().size());
+        auth.authenticate(local("u", "d"), null);
+        Files.writeString(file, "");
+        assertFalse(auth.reload());
+        Files.delete(file);
+        assertFalse(auth.reload());
+        assertEquals(1, auth.rules().lines().size());
+        Files.writeString(file, "local all all reject\n");
+        assertTrue(auth.reload());
+        assertThrows(PgException.class, () -> auth.authenticate(local("u", "d"), null));
+    }
+
+    @Test
+    void sslConnectionsSaySo() throws Exception {
+        Files.writeString(file, "hostnossl all all all trust\n");
+        assertTrue(auth.load());
+        AuthRequest ssl = new AuthRequest("u", "d", new ClientAddress(new InetSocketAddress("10.0.0.1", 1), true));
+        PgException e = assertThrows(PgException.class, () -> auth.authenticate(ssl, null));
+        assertEquals("no pg_hba.conf entry for host \"10.0.0.1\", user \"u\", database \"d\", SSL encryption",
+                e.getMessage());
+    }
+}
