@@ -118,15 +118,14 @@ final class SessionSettings {
      */
     Map<String, String> takeReportChanges() {
         Map<String, String> changes = new java.util.LinkedHashMap<>();
-        for (String name : ReportedSettings.NAMES) {
-            String key = key(name);
-            if (server.definition(key).isEmpty()) {
+        for (SettingDefinition def : server.definitions()) {
+            if (!def.reported()) {
                 continue;
             }
-            String display = server.display(key, get(key));
-            if (!display.equals(lastReported.get(key))) {
-                lastReported.put(key, display);
-                changes.put(name, display);
+            String display = server.display(def.name(), get(def.name()));
+            if (!display.equals(lastReported.get(def.name()))) {
+                lastReported.put(def.name(), display);
+                changes.put(server.displayName(def.name()), display);
             }
         }
         return changes;

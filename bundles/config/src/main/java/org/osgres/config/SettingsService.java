@@ -90,8 +90,9 @@ public final class SettingsService implements Settings {
     }
 
     /** The name as PostgreSQL spells it (DateStyle, TimeZone): SHOW's column name, pg_settings.name. */
-    public Optional<String> displayName(String name) {
-        return table.find(name).map(GucEntry::displayName);
+    @Override
+    public String displayName(String name) {
+        return table.find(name).map(GucEntry::displayName).orElse(name);
     }
 
     @Override

@@ -33,7 +33,7 @@ class SettingsServiceTest {
         assertEquals("default", s.source("work_mem"));
         assertEquals("override", s.source("data_directory"));
         assertEquals(dir.toAbsolutePath().normalize(), s.dataDirectory());
-        assertEquals("TimeZone", s.displayName("timezone").orElseThrow());
+        assertEquals("TimeZone", s.displayName("timezone"));
         assertEquals("timezone", s.definition("TimeZone").orElseThrow().name());
         assertTrue(s.definitions().size() >= 358);
         assertEquals("65536", s.parse("work_mem", "64MB"));

@@ -29,6 +29,16 @@ public interface Settings {
     Optional<SettingDefinition> definition(String name);
 
     /**
+     * The name as PostgreSQL spells it in SHOW's column and in ParameterStatus ("DateStyle",
+     * "TimeZone"); definitions keep the lower-case name.
+     *
+     * @since 1.1
+     */
+    default String displayName(String name) {
+        return definition(name).map(SettingDefinition::name).orElse(name);
+    }
+
+    /**
      * The current server-wide value in internal form.
      *
      * @throws PgException 42704 if no such setting exists

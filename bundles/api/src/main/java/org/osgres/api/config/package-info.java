@@ -1,6 +1,6 @@
 /** Settings (PostgreSQL's GUCs): definitions, current values, validation, reload. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osgres.api.config;
 
 import org.osgi.annotation.bundle.Export;
