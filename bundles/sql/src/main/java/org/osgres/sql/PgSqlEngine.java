@@ -1,0 +1,69 @@
+package org.osgres.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.sql.ParsedStatement;
+import org.osgres.api.sql.PreparedStatement;
+import org.osgres.api.sql.SessionContext;
+import org.osgres.api.sql.SqlEngine;
+import org.osgres.sql.analyze.Analyzer;
+import org.osgres.sql.exec.Nodes;
+import org.osgres.sql.exec.ParsedStatementImpl;
+import org.osgres.sql.exec.Plan;
+import org.osgres.sql.exec.PreparedStatementImpl;
+import org.osgres.sql.exec.SelectPlan;
+import org.osgres.sql.exec.UtilityPlan;
+import org.osgres.sql.parser.Ast;
+import org.osgres.sql.parser.Lexer;
+import org.osgres.sql.parser.Parser;
+import org.osgres.sql.types.PgType;
+
+/*
+ * PgSqlEngine: the SQL engine service (PostgreSQL: tcop/postgres.c pg_parse_query and
+ * pg_analyze_and_rewrite / pg_plan_queries, for the statements osgres runs so far).
+ *
+ * parse() lexes and parses a query string into raw statements (Lexer, Parser); prepare()
+ * analyzes one (Analyzer, SelectPlan, UtilityPlan), inferring parameter types; the prepared
+ * statement binds parameters into a PortalImpl that runs and encodes rows.
+ *
+ * Entry points: parse(), prepare().
+ * See also: parser.Parser -- grammar; analyze.Analyzer -- types; exec.PortalImpl -- execution.
+ */
+@Component(service = SqlEngine.class)
+public final class PgSqlEngine implements SqlEngine {
+
+    @Override
+    public List<ParsedStatement> parse(String queryString) {
+        List<ParsedStatement> out = new ArrayList<>();
+        for (Parser.Parsed p : Parser.parse(queryString)) {
+            out.add(new ParsedStatementImpl(p.stmt(), queryString, p.start(), p.end()));
+        }
+        return out;
+    }
+
+    @Override
+    public PreparedStatement prepare(ParsedStatement statement, int[] declaredParamTypes, SessionContext session) {
+        if (!(statement instanceof ParsedStatementImpl ps)) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "statement was not parsed by this engine");
+        }
+        Analyzer an = new Analyzer(ps.source(), declaredParamTypes);
+        Plan plan = switch (ps.stmt()) {
+            case Ast.SelectStmt s -> SelectPlan.analyze(s, an, ps.source());
+            case Ast.SetStmt s -> UtilityPlan.forSet(s);
+            case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);
+            case Ast.TransactionStmt t -> UtilityPlan.forTransaction(t);
+            case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
+        };
+        List<Nodes.ParamSlot> slots = an.params();
+        PgType[] types = new PgType[slots.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = slots.get(i).type;
+        }
+        return new PreparedStatementImpl(statement, plan, types);
+    }
+}

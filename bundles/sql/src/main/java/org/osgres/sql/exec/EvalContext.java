@@ -1,0 +1,53 @@
+package org.osgres.sql.exec;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.osgres.api.sql.SessionContext;
+
+/**
+ * What an expression sees while it runs (PostgreSQL: ExprContext plus the few globals the
+ * built-in functions read: the statement's start time, the session, the bound parameters).
+ */
+public final class EvalContext {
+    private final SessionContext session;
+    private final Object[] params;
+    private final OffsetDateTime statementStart;
+
+    public EvalContext(SessionContext session, Object[] params) {
+        this.session = session;
+        this.params = params;
+        this.statementStart = OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    public SessionContext session() {
+        return session;
+    }
+
+    public Object param(int index) {
+        return params[index];
+    }
+
+    /** now(), current_timestamp: the start of the statement (osgres has no longer transactions yet). */
+    public OffsetDateTime statementStart() {
+        return statementStart;
+    }
+
+    /** The session's TimeZone, for timestamptz output. */
+    public ZoneId zone() {
+        return zoneOf(session);
+    }
+
+    public static ZoneId zoneOf(SessionContext session) {
+        if (session == null) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            String tz = session.getSetting("TimeZone");
+            return ZoneId.of(tz.equalsIgnoreCase("utc") ? "UTC" : tz);
+        } catch (RuntimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+}

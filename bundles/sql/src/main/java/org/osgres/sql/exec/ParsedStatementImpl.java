@@ -1,0 +1,38 @@
+package org.osgres.sql.exec;
+
+import org.osgres.api.sql.ParsedStatement;
+import org.osgres.sql.parser.Ast;
+
+/**
+ * One raw statement (PostgreSQL: RawStmt): its tree, its own text, and the whole query string
+ * it came from, whose character positions error messages use.
+ */
+public record ParsedStatementImpl(Ast.Stmt stmt, String source, int start, int end) implements ParsedStatement {
+
+    @Override
+    public String text() {
+        return source.substring(start, end);
+    }
+
+    @Override
+    public String commandName() {
+        return switch (stmt) {
+            case Ast.SelectStmt s -> "SELECT";
+            case Ast.SetStmt s -> s.kind() == Ast.SetKind.RESET || s.kind() == Ast.SetKind.RESET_ALL ? "RESET" : "SET";
+            case Ast.ShowStmt s -> "SHOW";
+            case Ast.TransactionStmt t -> switch (t.kind()) {
+                case BEGIN -> "BEGIN";
+                case START -> "START TRANSACTION";
+                case COMMIT -> "COMMIT";
+                case ROLLBACK -> "ROLLBACK";
+            };
+            case Ast.UnsupportedStmt u -> u.tag();
+        };
+    }
+
+    @Override
+    public boolean isTransactionExit() {
+        return stmt instanceof Ast.TransactionStmt t
+                && (t.kind() == Ast.TxKind.COMMIT || t.kind() == Ast.TxKind.ROLLBACK);
+    }
+}

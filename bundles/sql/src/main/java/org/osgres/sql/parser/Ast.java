@@ -1,0 +1,129 @@
+package org.osgres.sql.parser;
+
+import java.util.List;
+
+/*
+ * Ast: the raw parse tree (PostgreSQL: nodes/parsenodes.h and primnodes.h as gram.y builds
+ * them, before parse analysis). Every node keeps its location, a UTF-16 offset into the whole
+ * query string, so later errors can point at it as PostgreSQL does.
+ *
+ * See also: Parser -- builds these; org.osgres.sql.analyze.Analyzer -- types them.
+ */
+public final class Ast {
+    private Ast() {
+    }
+
+    /** An expression (PostgreSQL: the a_expr productions). */
+    public sealed interface Expr permits Const, ColumnRef, ParamRef, OpExpr, BoolExpr, NullTest, BoolTest,
+            TypeCast, FuncCall, SqlValue, CaseExpr, CoalesceExpr, NullIfExpr, MinMaxExpr, InExpr, BetweenExpr,
+            LikeExpr, DistinctExpr {
+        int location();
+    }
+
+    public enum ConstKind { INTEGER, NUMERIC, STRING, BOOLEAN, NULL }
+
+    /** A literal (A_Const); value is the text as written, de-escaped for strings. */
+    public record Const(ConstKind kind, String value, int location) implements Expr {
+    }
+
+    public record ColumnRef(List<String> names, int location) implements Expr {
+    }
+
+    public record ParamRef(int number, int location) implements Expr {
+    }
+
+    /** A_Expr with an operator; left is null for a prefix operator. */
+    public record OpExpr(String op, Expr left, Expr right, int location) implements Expr {
+    }
+
+    public enum BoolOp { AND, OR, NOT }
+
+    public record BoolExpr(BoolOp op, List<Expr> args, int location) implements Expr {
+    }
+
+    public record NullTest(Expr arg, boolean isNot, int location) implements Expr {
+    }
+
+    /** IS [NOT] TRUE / FALSE / UNKNOWN; which is "true", "false" or "unknown". */
+    public record BoolTest(Expr arg, String which, boolean isNot, int location) implements Expr {
+    }
+
+    public record TypeName(String name, List<Integer> typmods, int location) {
+    }
+
+    public record TypeCast(Expr arg, TypeName type, int location) implements Expr {
+    }
+
+    /** A function call; colname is what FigureColname reports (the function's name). */
+    public record FuncCall(String name, List<Expr> args, int location, String colname) implements Expr {
+    }
+
+    /** CURRENT_USER, CURRENT_TIMESTAMP and the like (SQLValueFunction). */
+    public record SqlValue(String name, int location) implements Expr {
+    }
+
+    public record When(Expr condition, Expr result) {
+    }
+
+    public record CaseExpr(Expr arg, List<When> whens, Expr otherwise, int location) implements Expr {
+    }
+
+    public record CoalesceExpr(List<Expr> args, int location) implements Expr {
+    }
+
+    public record NullIfExpr(Expr left, Expr right, int location) implements Expr {
+    }
+
+    public record MinMaxExpr(boolean greatest, List<Expr> args, int location) implements Expr {
+    }
+
+    public record InExpr(Expr arg, List<Expr> list, boolean not, int location) implements Expr {
+    }
+
+    public record BetweenExpr(Expr arg, Expr low, Expr high, boolean not, int location) implements Expr {
+    }
+
+    public record LikeExpr(Expr arg, Expr pattern, Expr escape, boolean not, boolean ilike, int location)
+            implements Expr {
+    }
+
+    public record DistinctExpr(Expr left, Expr right, boolean not, int location) implements Expr {
+    }
+
+    /** A statement (the stmt productions). */
+    public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt {
+    }
+
+    public record ResTarget(Expr expr, String alias, int location) {
+    }
+
+    public record RangeVar(String name, int location) {
+    }
+
+    /**
+     * SELECT or VALUES. For VALUES, values holds the rows and targets is empty. starLocation is
+     * the offset of a bare * in the target list, or -1.
+     */
+    public record SelectStmt(List<ResTarget> targets, List<RangeVar> from, Expr where, Expr limit, Expr offset,
+            List<List<Expr>> values, int starLocation) implements Stmt {
+    }
+
+    public enum SetKind { VALUE, DEFAULT, RESET, RESET_ALL }
+
+    /** SET / RESET (VariableSetStmt); values are the flattened argument strings. */
+    public record SetStmt(SetKind kind, String name, List<String> values, boolean local) implements Stmt {
+    }
+
+    /** SHOW name, or SHOW ALL when name is "all". */
+    public record ShowStmt(String name) implements Stmt {
+    }
+
+    public enum TxKind { BEGIN, START, COMMIT, ROLLBACK }
+
+    public record TransactionStmt(TxKind kind) implements Stmt {
+    }
+
+    /** A statement osgres recognises but cannot run yet; tag is its command tag. */
+    public record UnsupportedStmt(String tag, int location) implements Stmt {
+    }
+}

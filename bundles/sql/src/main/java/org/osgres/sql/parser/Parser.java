@@ -1,0 +1,318 @@
+package org.osgres.sql.parser;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.sql.parser.Ast.Expr;
+import org.osgres.sql.parser.Ast.Stmt;
+
+/*
+ * Parser: a recursive-descent parser for osgres's part of PostgreSQL's grammar (PostgreSQL:
+ * parser/gram.y, with its operator precedence table, and parser.c's raw_parser).
+ *
+ * stmtmulti splits at semicolons; empty statements are dropped. SELECT / VALUES, SET, RESET,
+ * SHOW and the transaction statements parse fully; other statements are recognised by their
+ * leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
+ * lowest first: OR, AND, NOT, IS, comparison, BETWEEN/IN/LIKE, other operators, + -, * / %, ^,
+ * unary minus, ::. Syntax errors are 42601 "syntax error at or near" the offending token, or
+ * "at end of input", positioned as PostgreSQL positions them.
+ *
+ * Entry points: parse() -- the statements of a query string, each with its source range.
+ * See also: Lexer -- tokens; ExprParser -- the expression productions; Ast -- the nodes.
+ */
+public final class Parser {
+    /** One statement with its source range (offsets into the query string). */
+    public record Parsed(Stmt stmt, int start, int end) {
+    }
+
+    static final Set<String> UNSUPPORTED_LEADERS = Set.of("create", "insert", "update", "delete", "drop", "alter",
+            "copy", "truncate", "grant", "revoke", "explain", "analyze", "analyse", "vacuum", "prepare", "execute",
+            "deallocate", "declare", "fetch", "close", "listen", "notify", "unlisten", "lock", "discard",
+            "savepoint", "release", "comment", "with", "table", "checkpoint", "reindex", "cluster", "do", "call",
+            "merge", "load", "import", "security", "refresh", "reassign", "move", "prepare");
+
+    final String src;
+    final List<Token> tokens;
+    int p;
+
+    Parser(String src) {
+        this.src = src;
+        this.tokens = Lexer.tokenize(src);
+    }
+
+    public static List<Parsed> parse(String src) {
+        Parser parser = new Parser(src);
+        List<Parsed> out = new ArrayList<>();
+        while (true) {
+            while (parser.peek().isPunct(';')) {
+                parser.p++;
+            }
+            if (parser.peek().kind() == Token.Kind.EOF) {
+                return out;
+            }
+            int start = parser.peek().start();
+            Stmt stmt = parser.statement();
+            int end = parser.tokens.get(parser.p - 1).end();
+            Token t = parser.peek();
+            if (!t.isPunct(';') && t.kind() != Token.Kind.EOF) {
+                throw parser.syntaxError(t);
+            }
+            out.add(new Parsed(stmt, start, end));
+        }
+    }
+
+    // ---- token helpers
+
+    Token peek() {
+        return tokens.get(p);
+    }
+
+    Token peekAt(int ahead) {
+        return tokens.get(Math.min(p + ahead, tokens.size() - 1));
+    }
+
+    Token next() {
+        Token t = tokens.get(p);
+        if (t.kind() != Token.Kind.EOF) {
+            p++;
+        }
+        return t;
+    }
+
+    boolean acceptKeyword(String kw) {
+        if (peek().isKeyword(kw)) {
+            p++;
+            return true;
+        }
+        return false;
+    }
+
+    void expectKeyword(String kw) {
+        if (!acceptKeyword(kw)) {
+            throw syntaxError(peek());
+        }
+    }
+
+    boolean acceptPunct(char c) {
+        if (peek().isPunct(c)) {
+            p++;
+            return true;
+        }
+        return false;
+    }
+
+    void expectPunct(char c) {
+        if (!acceptPunct(c)) {
+            throw syntaxError(peek());
+        }
+    }
+
+    PgException syntaxError(Token t) {
+        if (t.kind() == Token.Kind.EOF) {
+            return new PgException(SqlState.SYNTAX_ERROR, "syntax error at end of input")
+                    .atPosition(Lexer.position(src, src.length()));
+        }
+        return new PgException(SqlState.SYNTAX_ERROR, "syntax error at or near \"" + t.raw() + "\"")
+                .atPosition(Lexer.position(src, t.start()));
+    }
+
+    /** An identifier that may name a column, setting or type: unquoted non-reserved word, or quoted. */
+    String identifier() {
+        Token t = peek();
+        if (t.kind() == Token.Kind.QIDENT || (t.kind() == Token.Kind.IDENT && !Keywords.isReserved(t.text()))) {
+            p++;
+            return t.text();
+        }
+        throw syntaxError(t);
+    }
+
+    // ---- statements
+
+    private Stmt statement() {
+        Token t = peek();
+        if (t.kind() == Token.Kind.IDENT) {
+            switch (t.text()) {
+                case "select":
+                    return select();
+                case "values":
+                    return values();
+                case "set":
+                    p++;
+                    return UtilityParser.set(this);
+                case "reset":
+                    p++;
+                    return UtilityParser.reset(this);
+                case "show":
+                    p++;
+                    return UtilityParser.show(this);
+                case "begin", "start", "commit", "end", "rollback", "abort":
+                    return UtilityParser.transaction(this);
+                default:
+                    if (UNSUPPORTED_LEADERS.contains(t.text())) {
+                        return unsupported();
+                    }
+            }
+        }
+        if (t.isPunct('(')) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "parenthesized queries are not supported by osgres yet")
+                    .atPosition(Lexer.position(src, t.start()));
+        }
+        throw syntaxError(t);
+    }
+
+    private Stmt unsupported() {
+        Token first = next();
+        String tag = first.text().toUpperCase(java.util.Locale.ROOT);
+        if (Set.of("create", "drop", "alter").contains(first.text()) && peek().kind() == Token.Kind.IDENT) {
+            Token second = peek();
+            if (second.isKeyword("or") || second.isKeyword("unique") || second.isKeyword("temp")
+                    || second.isKeyword("temporary")) {
+                tag += " " + nextWordAfterModifiers();
+            } else {
+                tag += " " + second.text().toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        int depth = 0;
+        while (peek().kind() != Token.Kind.EOF && !(depth == 0 && peek().isPunct(';'))) {
+            Token t = next();
+            if (t.isPunct('(')) {
+                depth++;
+            } else if (t.isPunct(')')) {
+                depth--;
+            }
+        }
+        return new Ast.UnsupportedStmt(tag, first.start());
+    }
+
+    private String nextWordAfterModifiers() {
+        for (int i = 0; i < 4; i++) {
+            Token t = peekAt(i);
+            if (t.kind() == Token.Kind.IDENT && !Set.of("or", "replace", "unique", "temp", "temporary")
+                    .contains(t.text())) {
+                return t.text().toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return "";
+    }
+
+    private Stmt select() {
+        expectKeyword("select");
+        acceptKeyword("all");
+        if (peek().isKeyword("distinct")) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SELECT DISTINCT is not supported by osgres yet")
+                    .atPosition(Lexer.position(src, peek().start()));
+        }
+        ExprParser ep = new ExprParser(this);
+        List<Ast.ResTarget> targets = new ArrayList<>();
+        int star = -1;
+        if (!atClauseEnd()) {
+            do {
+                Token t = peek();
+                if (t.isOp("*")) {
+                    p++;
+                    if (star < 0) {
+                        star = t.start();
+                    }
+                    continue;
+                }
+                Expr e = ep.expr();
+                String alias = null;
+                if (acceptKeyword("as")) {
+                    Token a = next();
+                    if (a.kind() != Token.Kind.IDENT && a.kind() != Token.Kind.QIDENT) {
+                        throw syntaxError(a);
+                    }
+                    alias = a.text();
+                } else if (peek().kind() == Token.Kind.QIDENT
+                        || (peek().kind() == Token.Kind.IDENT && Keywords.isBareLabel(peek().text()))) {
+                    alias = next().text();
+                }
+                targets.add(new Ast.ResTarget(e, alias, t.start()));
+            } while (acceptPunct(','));
+        }
+        List<Ast.RangeVar> from = new ArrayList<>();
+        if (acceptKeyword("from")) {
+            do {
+                Token t = peek();
+                StringBuilder name = new StringBuilder(identifier());
+                while (acceptPunct('.')) {
+                    name.append('.').append(identifier());
+                }
+                if (acceptKeyword("as")) {
+                    identifier();
+                } else if (peek().kind() == Token.Kind.QIDENT
+                        || (peek().kind() == Token.Kind.IDENT && !Keywords.isReserved(peek().text()))) {
+                    next();
+                }
+                from.add(new Ast.RangeVar(name.toString(), t.start()));
+            } while (acceptPunct(','));
+        }
+        Expr where = null;
+        if (acceptKeyword("where")) {
+            where = ep.expr();
+        }
+        Expr limit = null;
+        Expr offset = null;
+        while (true) {
+            if (limit == null && acceptKeyword("limit")) {
+                if (acceptKeyword("all")) {
+                    limit = new Ast.Const(Ast.ConstKind.NULL, null, tokens.get(p - 1).start());
+                } else {
+                    limit = ep.expr();
+                }
+            } else if (offset == null && acceptKeyword("offset")) {
+                offset = ep.expr();
+                if (!acceptKeyword("rows")) {
+                    acceptKeyword("row");
+                }
+            } else {
+                break;
+            }
+        }
+        return new Ast.SelectStmt(targets, from, where, limit, offset, List.of(), star);
+    }
+
+    private boolean atClauseEnd() {
+        Token t = peek();
+        return t.kind() == Token.Kind.EOF || t.isPunct(';') || t.isPunct(')')
+                || (t.kind() == Token.Kind.IDENT && Set.of("from", "where", "limit", "offset", "union",
+                        "intersect", "except", "order", "group", "having", "into", "window", "fetch", "for")
+                        .contains(t.text()));
+    }
+
+    private Stmt values() {
+        expectKeyword("values");
+        ExprParser ep = new ExprParser(this);
+        List<List<Expr>> rows = new ArrayList<>();
+        int width = -1;
+        do {
+            Token open = peek();
+            expectPunct('(');
+            List<Expr> row = new ArrayList<>();
+            do {
+                row.add(ep.expr());
+            } while (acceptPunct(','));
+            expectPunct(')');
+            if (width >= 0 && row.size() != width) {
+                throw new PgException(SqlState.SYNTAX_ERROR, "VALUES lists must all be the same length")
+                        .atPosition(Lexer.position(src, row.get(0).location()));
+            }
+            width = row.size();
+            rows.add(row);
+        } while (acceptPunct(','));
+        Expr limit = null;
+        Expr offset = null;
+        if (acceptKeyword("limit")) {
+            limit = acceptKeyword("all") ? new Ast.Const(Ast.ConstKind.NULL, null, tokens.get(p - 1).start())
+                    : ep.expr();
+        }
+        if (acceptKeyword("offset")) {
+            offset = ep.expr();
+        }
+        return new Ast.SelectStmt(List.of(), List.of(), null, limit, offset, rows, -1);
+    }
+}
