@@ -123,10 +123,8 @@ final class QueryProtocol {
                 }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
-            } catch (RuntimeException e) {
-                LOG.error("internal error in session {}", session.backendPid(), e);
-                handleError(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage()), e),
-                        message.type() != 'Q');
+            } catch (RuntimeException | Error e) {
+                handleError(internalError(e), message.type() != 'Q');
                 if (message.type() == 'Q') {
                     readyForQuery();
                 }
@@ -393,6 +391,23 @@ final class QueryProtocol {
         if (extended) {
             ignoreTillSync = true;
         }
+    }
+
+    /**
+     * A failure with no SQLSTATE of its own: PostgreSQL's answers for running out of stack or
+     * memory, else XX000 with the stack trace in the log. The session goes on either way.
+     */
+    private PgException internalError(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return new PgException(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded", e)
+                    .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after "
+                            + "ensuring the platform's stack depth limit is adequate.");
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new PgException(SqlState.OUT_OF_MEMORY, "out of memory", e);
+        }
+        LOG.error("internal error in session {}", session.backendPid(), e);
+        return new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage() == null ? e : e.getMessage()), e);
     }
 
     private void sendError(PgException e) throws IOException {

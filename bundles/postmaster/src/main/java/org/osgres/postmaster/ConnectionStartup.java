@@ -68,8 +68,8 @@ final class ConnectionStartup implements Runnable {
             }
         } catch (IOException e) {
             LOG.debug("connection ended during startup: {}", e.toString());
-        } catch (RuntimeException e) {
-            LOG.error("unexpected failure during connection startup", e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("unexpected failure in connection startup or session", e);
             report(new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getMessage())).withSeverity(Severity.FATAL));
         } finally {
             timeout.cancel(false);

@@ -22,6 +22,7 @@ public final class ErrorResponses {
     private static final char FIELD_HINT = 'H';
     private static final char FIELD_POSITION = 'P';
     private static final char FIELD_FILE = 'F';
+    private static final char FIELD_LINE = 'L';
     private static final char FIELD_ROUTINE = 'R';
 
     private ErrorResponses() {
@@ -51,15 +52,21 @@ public final class ErrorResponses {
         StackTraceElement origin = origin(e);
         if (origin != null) {
             field(out, FIELD_FILE, origin.getFileName() == null ? "" : origin.getFileName());
+            field(out, FIELD_LINE, Integer.toString(Math.max(0, origin.getLineNumber())));
             field(out, FIELD_ROUTINE, origin.getMethodName());
         }
         out.putByte(0);
         out.end();
     }
 
+    /** Where the error was raised: the first frame outside the error classes themselves. */
     private static StackTraceElement origin(PgException e) {
-        StackTraceElement[] trace = e.getStackTrace();
-        return trace.length == 0 ? null : trace[0];
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (!frame.getClassName().startsWith(PgException.class.getPackageName() + ".")) {
+                return frame;
+            }
+        }
+        return null;
     }
 
     private static void field(MessageBuilder out, char code, String value) {
