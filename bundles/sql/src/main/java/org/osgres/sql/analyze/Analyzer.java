@@ -12,6 +12,7 @@ import org.osgres.sql.exec.Nodes.Node;
 import org.osgres.sql.parser.Ast;
 import org.osgres.sql.parser.Lexer;
 import org.osgres.sql.types.PgType;
+import org.osgres.sql.types.TypeIO;
 
 /*
  * Analyzer: turns raw expressions into typed, executable ones (PostgreSQL: parser/parse_expr.c
@@ -212,7 +213,8 @@ public final class Analyzer {
             if (n.type() == PgType.UNKNOWN || n.type() == PgType.TEXT) {
                 return coercion.coerce(n, PgType.TEXT, -1, Context.IMPLICIT, location);
             }
-            return coercion.coerce(n, PgType.TEXT, -1, Context.EXPLICIT, location);
+            PgType from = n.type();
+            return new Nodes.Cast(n, PgType.TEXT, -1, (v, x) -> TypeIO.output(from, v, x.zone()));
         }
         Node c = coercion.coerce(n, type, -1, Context.IMPLICIT, location);
         if (c == null) {

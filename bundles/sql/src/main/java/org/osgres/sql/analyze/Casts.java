@@ -75,6 +75,9 @@ public final class Casts {
         add(OID, INT8, 'a', (v, x) -> v);
         add(INT4, BOOL, 'e', (v, x) -> (Integer) v != 0);
         add(BOOL, INT4, 'e', (v, x) -> ((Boolean) v) ? 1 : 0);
+        for (PgType t : List.of(TEXT, VARCHAR, BPCHAR)) {
+            add(BOOL, t, 'a', (v, x) -> ((Boolean) v) ? "true" : "false");
+        }
         add(FLOAT4, FLOAT8, 'i', (v, x) -> (double) (Float) v);
         add(FLOAT8, FLOAT4, 'a', (v, x) -> {
             float f = (float) (double) (Double) v;

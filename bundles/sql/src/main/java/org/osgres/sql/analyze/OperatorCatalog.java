@@ -52,6 +52,7 @@ final class OperatorCatalog {
         numericOps(c);
         comparisons(c);
         textOps(c);
+        dateOps(c);
         c.op("-", null, INT2, INT2, (a, x) -> (short) narrow(-(long) (Short) a[0], INT2));
         c.op("-", null, INT4, INT4, (a, x) -> (int) narrow(-(long) (Integer) a[0], INT4));
         c.op("-", null, INT8, INT8, (a, x) -> Math.negateExact((Long) a[0]));
@@ -217,6 +218,15 @@ final class OperatorCatalog {
 
     private static void cmpOp(Catalog c, String name, PgType l, PgType r, Comparator<Object> cmp, IntPredicate test) {
         c.op(name, l, r, BOOL, (a, x) -> test.test(cmp.compare(a[0], a[1])));
+    }
+
+    /** date_pli, date_mii, date_mi: days added to or between dates. */
+    private static void dateOps(Catalog c) {
+        c.op("+", DATE, INT4, DATE, (a, x) -> ((java.time.LocalDate) a[0]).plusDays((Integer) a[1]));
+        c.op("+", INT4, DATE, DATE, (a, x) -> ((java.time.LocalDate) a[1]).plusDays((Integer) a[0]));
+        c.op("-", DATE, INT4, DATE, (a, x) -> ((java.time.LocalDate) a[0]).minusDays((Integer) a[1]));
+        c.op("-", DATE, DATE, INT4, (a, x) -> (int) java.time.temporal.ChronoUnit.DAYS.between(
+                (java.time.LocalDate) a[1], (java.time.LocalDate) a[0]));
     }
 
     private static void textOps(Catalog c) {

@@ -35,7 +35,7 @@ final class Resolver {
         int nargs = inputs.size();
         List<FunctionDef> cands = new ArrayList<>();
         for (FunctionDef f : all) {
-            if (f.nargs() == nargs || (f.variadicAny() && nargs >= f.nargs())) {
+            if ((!f.variadicAny() && f.nargs() == nargs) || (f.variadicAny() && nargs > f.nargs())) {
                 cands.add(f);
             }
         }

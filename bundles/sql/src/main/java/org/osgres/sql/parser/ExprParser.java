@@ -330,7 +330,8 @@ final class ExprParser {
             default:
                 break;
         }
-        if (SQL_VALUE_FUNCTIONS.contains(t.text())) {
+        if (SQL_VALUE_FUNCTIONS.contains(t.text())
+                && !(t.text().equals("current_schema") && ps.peekAt(1).isPunct('('))) {
             ps.next();
             if ((t.text().equals("current_timestamp") || t.text().equals("localtimestamp")) && ps.acceptPunct('(')) {
                 ps.next();

@@ -27,8 +27,8 @@ final class Keywords {
             "distinct", "do", "else", "end", "except", "fetch", "for", "foreign", "from", "grant", "group", "having",
             "in", "into", "intersect", "is", "isnull", "notnull", "like", "ilike", "similar", "between", "limit",
             "not", "offset", "on", "or", "order", "returning", "select", "then", "to", "union", "using", "when",
-            "where", "window", "with", "over", "filter", "within", "escape", "within", "year", "month", "day",
-            "hour", "minute", "second", "varying", "without", "collate", "at");
+            "where", "window", "with", "over", "filter", "within", "escape", "year", "month", "day",
+            "hour", "minute", "second", "varying", "without", "at");
 
     private Keywords() {
     }

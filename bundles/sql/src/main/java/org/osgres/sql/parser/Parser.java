@@ -32,7 +32,7 @@ public final class Parser {
             "copy", "truncate", "grant", "revoke", "explain", "analyze", "analyse", "vacuum", "prepare", "execute",
             "deallocate", "declare", "fetch", "close", "listen", "notify", "unlisten", "lock", "discard",
             "savepoint", "release", "comment", "with", "table", "checkpoint", "reindex", "cluster", "do", "call",
-            "merge", "load", "import", "security", "refresh", "reassign", "move", "prepare");
+            "merge", "load", "import", "security", "refresh", "reassign", "move");
 
     final String src;
     final List<Token> tokens;

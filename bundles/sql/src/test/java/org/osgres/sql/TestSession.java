@@ -1,0 +1,255 @@
+package org.osgres.sql;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.osgres.api.config.GucContext;
+import org.osgres.api.config.GucType;
+import org.osgres.api.config.SettingDefinition;
+import org.osgres.api.config.Settings;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.session.Interrupts;
+import org.osgres.api.sql.SessionContext;
+import org.osgres.api.sql.TransactionStatus;
+
+/**
+ * A map-backed SessionContext and Settings for tests: a handful of PostgreSQL's settings with
+ * their units and messages, SET LOCAL undone at the end of a block, notices collected.
+ */
+final class TestSession implements SessionContext {
+    final TestSettings settings = new TestSettings();
+    private final Map<String, String> sessionValues = new HashMap<>();
+    private final Map<String, String> localValues = new HashMap<>();
+    private final Interrupts interrupts = new Interrupts();
+    final List<PgException> notices = new ArrayList<>();
+    private TransactionStatus status = TransactionStatus.IDLE;
+
+    @Override
+    public int backendPid() {
+        return 4242;
+    }
+
+    @Override
+    public String user() {
+        return "postgres";
+    }
+
+    @Override
+    public String database() {
+        return "postgres";
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public String getSetting(String name) {
+        String n = settings.canonical(name);
+        if (localValues.containsKey(n)) {
+            return localValues.get(n);
+        }
+        if (sessionValues.containsKey(n)) {
+            return sessionValues.get(n);
+        }
+        return settings.get(n);
+    }
+
+    @Override
+    public void setSetting(String name, String internalValue, boolean local) {
+        String n = settings.canonical(name);
+        if (local) {
+            if (status != TransactionStatus.IDLE) {
+                localValues.put(n, internalValue);
+            }
+        } else {
+            sessionValues.put(n, internalValue);
+            localValues.remove(n);
+        }
+    }
+
+    @Override
+    public void resetSetting(String name) {
+        String n = settings.canonical(name);
+        sessionValues.remove(n);
+        localValues.remove(n);
+    }
+
+    @Override
+    public void resetAllSettings() {
+        sessionValues.clear();
+        localValues.clear();
+    }
+
+    @Override
+    public TransactionStatus transactionStatus() {
+        return status;
+    }
+
+    @Override
+    public void beginBlock() {
+        status = TransactionStatus.IN_BLOCK;
+    }
+
+    @Override
+    public String commitBlock() {
+        boolean failed = status == TransactionStatus.FAILED;
+        status = TransactionStatus.IDLE;
+        localValues.clear();
+        return failed ? "ROLLBACK" : "COMMIT";
+    }
+
+    @Override
+    public void rollbackBlock() {
+        status = TransactionStatus.IDLE;
+        localValues.clear();
+    }
+
+    @Override
+    public void notice(PgException notice) {
+        notices.add(notice);
+    }
+
+    @Override
+    public Interrupts interrupts() {
+        return interrupts;
+    }
+
+    /** A few of PostgreSQL's settings with their types, units and defaults. */
+    static final class TestSettings implements Settings {
+        private final Map<String, SettingDefinition> defs = new TreeMap<>();
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        TestSettings() {
+            define("application_name", GucType.STRING, "", "", "Sets the application name.");
+            define("work_mem", GucType.INTEGER, "kB", "4096", "Sets the maximum memory for query workspaces.");
+            define("statement_timeout", GucType.INTEGER, "ms", "0", "Sets the maximum allowed duration of any statement.");
+            define("enable_seqscan", GucType.BOOL, "", "on", "Enables sequential scans.");
+            define("datestyle", GucType.STRING, "", "ISO, MDY", "Sets the display format for date and time values.");
+            define("timezone", GucType.STRING, "", "Etc/UTC", "Sets the time zone.");
+            define("search_path", GucType.STRING, "", "\"$user\", public", "Sets the schema search order.");
+            define("extra_float_digits", GucType.INTEGER, "", "1", "Sets the number of digits displayed.");
+            define("server_version_num", GucType.INTEGER, "", "150018", "Shows the server version as an integer.");
+            define("integer_datetimes", GucType.BOOL, "", "on", "Datetimes are integer based.");
+            define("client_encoding", GucType.STRING, "", "UTF8", "Sets the client's character set encoding.");
+        }
+
+        private void define(String name, GucType type, String unit, String boot, String desc) {
+            defs.put(name, new SettingDefinition(name, type, unit, "test", desc, GucContext.USERSET, null, null,
+                    List.of(), boot, false));
+            values.put(name, boot);
+        }
+
+        String canonical(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (!defs.containsKey(n)) {
+                throw new PgException(SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+            }
+            return n;
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return Path.of(".");
+        }
+
+        @Override
+        public Collection<SettingDefinition> definitions() {
+            return defs.values();
+        }
+
+        @Override
+        public Optional<SettingDefinition> definition(String name) {
+            return Optional.ofNullable(defs.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        @Override
+        public String get(String name) {
+            return values.get(canonical(name));
+        }
+
+        @Override
+        public String source(String name) {
+            return "default";
+        }
+
+        @Override
+        public String parse(String name, String value) {
+            SettingDefinition d = defs.get(canonical(name));
+            switch (d.type()) {
+                case BOOL: {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    if (List.of("on", "true", "yes", "1", "t", "y").contains(v)) {
+                        return "on";
+                    }
+                    if (List.of("off", "false", "no", "0", "f", "n").contains(v)) {
+                        return "off";
+                    }
+                    throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                            "parameter \"" + d.name() + "\" requires a Boolean value");
+                }
+                case INTEGER: {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(-?\\d+)\\s*([a-zA-Z]*)\\s*")
+                            .matcher(value);
+                    if (!m.matches()) {
+                        throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                                "invalid value for parameter \"" + d.name() + "\": \"" + value + "\"");
+                    }
+                    long n = Long.parseLong(m.group(1));
+                    String u = m.group(2);
+                    long mult = switch (u) {
+                        case "" -> 1;
+                        case "kB" -> 1;
+                        case "MB" -> 1024;
+                        case "GB" -> 1024 * 1024;
+                        case "ms" -> 1;
+                        case "s" -> 1000;
+                        case "min" -> 60000;
+                        case "h" -> 3600000;
+                        default -> throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                                "invalid value for parameter \"" + d.name() + "\": \"" + value + "\"");
+                    };
+                    return Long.toString(n * mult);
+                }
+                default:
+                    return value;
+            }
+        }
+
+        @Override
+        public String display(String name, String internalValue) {
+            SettingDefinition d = defs.get(canonical(name));
+            if (d.type() != GucType.INTEGER || d.unit().isEmpty()) {
+                return internalValue;
+            }
+            long v = Long.parseLong(internalValue);
+            if (v == 0) {
+                return "0";
+            }
+            String[][] units = d.unit().equals("kB") ? new String[][] {{"GB", "1048576"}, {"MB", "1024"}, {"kB", "1"}}
+                    : new String[][] {{"h", "3600000"}, {"min", "60000"}, {"s", "1000"}, {"ms", "1"}};
+            for (String[] u : units) {
+                long f = Long.parseLong(u[1]);
+                if (v % f == 0) {
+                    return (v / f) + u[0];
+                }
+            }
+            return internalValue;
+        }
+
+        @Override
+        public boolean reload() {
+            return true;
+        }
+    }
+}
