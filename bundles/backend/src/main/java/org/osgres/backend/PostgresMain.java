@@ -32,6 +32,7 @@ import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.BackendKey;
 import org.osgres.api.session.BackendService;
+import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.session.StartupInfo;
 import org.osgres.api.sql.SqlEngine;
@@ -57,11 +58,12 @@ public final class PostgresMain implements BackendService {
     }
 
     @Override
-    public void runSession(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts) {
+    public void runSession(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts,
+            BackendStatus status) {
         try {
             Session session;
             try {
-                session = initialize(channel, startup, key, interrupts);
+                session = initialize(channel, startup, key, interrupts, status);
             } catch (PgException e) {
                 PgException fatal = e.severity() == Severity.FATAL ? e : e.withSeverity(Severity.FATAL);
                 LOG.info("FATAL:  {}", fatal.getMessage());
@@ -77,8 +79,8 @@ public final class PostgresMain implements BackendService {
         }
     }
 
-    private Session initialize(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts)
-            throws IOException {
+    private Session initialize(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts,
+            BackendStatus status) throws IOException {
         String database = startup.database();
         if (TEMPLATE0.equals(database)) {
             throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -101,7 +103,7 @@ public final class PostgresMain implements BackendService {
                 applyStartupSetting(sessionSettings, nv[0], nv[1]);
             }
         }
-        Session session = new Session(channel, key, interrupts, startup.user(), database, sessionSettings);
+        Session session = new Session(channel, key, interrupts, status, startup.user(), database, sessionSettings);
         MessageBuilder m = new MessageBuilder();
         for (Map.Entry<String, String> change : sessionSettings.takeReportChanges().entrySet()) {
             BackendMessages.parameterStatus(m, change.getKey(), change.getValue());

@@ -51,6 +51,8 @@ final class QueryProtocol {
     private final MessageBuilder out = new MessageBuilder();
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
+    /** Each portal's statement text, for pg_stat_activity.query. */
+    private final Map<String, String> portalTexts = new HashMap<>();
     private boolean ignoreTillSync;
 
     /** A statement prepared by Parse; statement is null for an empty query string. */
@@ -161,6 +163,7 @@ final class QueryProtocol {
     private void simpleQuery(FrontendMessage m) throws IOException {
         String text = m.getCString();
         m.end();
+        session.reportActive(text);
         List<ParsedStatement> parsed = engine.parse(text);
         if (parsed.isEmpty()) {
             BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
@@ -252,6 +255,7 @@ final class QueryProtocol {
         }
         Portal portal = p.statement() == null ? EMPTY_PORTAL
                 : p.statement().bind(values, paramFormats, resultFormats, session);
+        portalTexts.put(portalName, p.parsed() == null ? "" : p.parsed().text());
         Portal old = portals.put(portalName, portal);
         if (old != null) {
             old.close();
@@ -304,6 +308,7 @@ final class QueryProtocol {
         int maxRows = m.getInt32();
         m.end();
         Portal portal = portal(name);
+        session.reportActive(portalTexts.getOrDefault(name, ""));
         if (portal == EMPTY_PORTAL) {
             BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
             return;
@@ -417,6 +422,7 @@ final class QueryProtocol {
     }
 
     private void readyForQuery() throws IOException {
+        session.reportIdle();
         for (Map.Entry<String, String> change : session.sessionSettings().takeReportChanges().entrySet()) {
             BackendMessages.parameterStatus(out, change.getKey(), change.getValue());
         }

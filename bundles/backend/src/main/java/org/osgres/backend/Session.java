@@ -2,6 +2,7 @@ package org.osgres.backend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
 
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
@@ -11,6 +12,7 @@ import org.osgres.api.protocol.ClientChannel;
 import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.BackendKey;
+import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
@@ -24,16 +26,18 @@ final class Session implements SessionContext {
     private final ClientChannel channel;
     private final BackendKey key;
     private final Interrupts interrupts;
+    private final BackendStatus status;
     private final String user;
     private final String database;
     private final SessionSettings settings;
-    private TransactionStatus status = TransactionStatus.IDLE;
+    private TransactionStatus transaction = TransactionStatus.IDLE;
 
-    Session(ClientChannel channel, BackendKey key, Interrupts interrupts, String user, String database,
-            SessionSettings settings) {
+    Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
+            String database, SessionSettings settings) {
         this.channel = channel;
         this.key = key;
         this.interrupts = interrupts;
+        this.status = status;
         this.user = user;
         this.database = database;
         this.settings = settings;
@@ -70,11 +74,11 @@ final class Session implements SessionContext {
 
     @Override
     public void setSetting(String name, String internalValue, boolean local) {
-        if (local && status == TransactionStatus.IDLE) {
+        if (local && transaction == TransactionStatus.IDLE) {
             notice(new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION,
                     "SET LOCAL can only be used in transaction blocks").withSeverity(Severity.WARNING));
         }
-        settings.set(name, internalValue, local, status != TransactionStatus.IDLE);
+        settings.set(name, internalValue, local, transaction != TransactionStatus.IDLE);
     }
 
     @Override
@@ -89,23 +93,24 @@ final class Session implements SessionContext {
 
     @Override
     public TransactionStatus transactionStatus() {
-        return status;
+        return transaction;
     }
 
     @Override
     public void beginBlock() {
-        if (status != TransactionStatus.IDLE) {
+        if (transaction != TransactionStatus.IDLE) {
             notice(new PgException(SqlState.ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress")
                     .withSeverity(Severity.WARNING));
             return;
         }
-        status = TransactionStatus.IN_BLOCK;
+        transaction = TransactionStatus.IN_BLOCK;
+        status.setXactStart(OffsetDateTime.now());
         settings.blockStarted();
     }
 
     @Override
     public String commitBlock() {
-        switch (status) {
+        switch (transaction) {
             case IDLE -> {
                 notice(new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress")
                         .withSeverity(Severity.WARNING));
@@ -124,7 +129,7 @@ final class Session implements SessionContext {
 
     @Override
     public void rollbackBlock() {
-        if (status == TransactionStatus.IDLE) {
+        if (transaction == TransactionStatus.IDLE) {
             notice(new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress")
                     .withSeverity(Severity.WARNING));
             return;
@@ -134,21 +139,37 @@ final class Session implements SessionContext {
 
     /** An error inside a transaction block leaves it failed until ROLLBACK. */
     void markFailedIfInBlock() {
-        if (status == TransactionStatus.IN_BLOCK) {
-            status = TransactionStatus.FAILED;
+        if (transaction == TransactionStatus.IN_BLOCK) {
+            transaction = TransactionStatus.FAILED;
         }
     }
 
     /** Ends the implicit transaction of a statement run outside a block. */
     void endImplicitTransaction(boolean committed) {
-        if (status == TransactionStatus.IDLE) {
+        if (transaction == TransactionStatus.IDLE) {
             settings.transactionEnded(committed);
         }
     }
 
     private void endBlock(boolean committed) {
-        status = TransactionStatus.IDLE;
+        transaction = TransactionStatus.IDLE;
+        status.setXactStart(null);
         settings.transactionEnded(committed);
+    }
+
+    /** pg_stat_activity: a statement starts. */
+    void reportActive(String query) {
+        status.startQuery(query, OffsetDateTime.now());
+    }
+
+    /** pg_stat_activity: the session waits for the client (before ReadyForQuery). */
+    void reportIdle() {
+        status.setApplicationName(settings.get("application_name"));
+        status.setState(switch (transaction) {
+            case IDLE -> BackendStatus.STATE_IDLE;
+            case IN_BLOCK -> BackendStatus.STATE_IDLE_IN_TRANSACTION;
+            case FAILED -> BackendStatus.STATE_IDLE_IN_TRANSACTION_ABORTED;
+        }, OffsetDateTime.now());
     }
 
     @Override

@@ -1,14 +1,21 @@
 package org.osgres.postmaster;
 
 import java.security.SecureRandom;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.session.BackendKey;
+import org.osgres.api.session.BackendRegistry;
+import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.Interrupts;
 
 /**
@@ -16,15 +23,26 @@ import org.osgres.api.session.Interrupts;
  * postmaster's BackendList). A session takes a slot after its startup packet and gives it back
  * when it ends; max_connections slots exist. Each slot has a pid-like number, unique among live
  * sessions, and a random secret for CancelRequest.
+ *
+ * <p>It is a component of its own, the BackendRegistry behind pg_stat_activity,
+ * pg_cancel_backend() and pg_terminate_backend(), so that the SQL engine can use it without
+ * depending on the postmaster (which depends on the backend, which depends on the engine).
  */
-final class BackendSlots {
+@Component(service = {BackendSlots.class, BackendRegistry.class})
+public final class BackendSlots implements BackendRegistry {
     private final int capacity;
     private final Map<Integer, Slot> byPid = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private int nextPid;
 
     /** One session's slot. */
-    record Slot(BackendKey key, Interrupts interrupts, SocketClientChannel channel) {
+    record Slot(BackendKey key, Interrupts interrupts, BackendStatus status, SocketClientChannel channel) {
+    }
+
+    /** max_connections slots; pids start just above the postmaster's own. */
+    @Activate
+    public BackendSlots(@Reference Settings settings) {
+        this(settings.getInt("max_connections"), (int) ProcessHandle.current().pid() + 1);
     }
 
     BackendSlots(int capacity, int firstPid) {
@@ -46,7 +64,8 @@ final class BackendSlots {
             pid = nextPid;
             nextPid = nextPid == Integer.MAX_VALUE ? 1000 : nextPid + 1;
         } while (byPid.containsKey(pid));
-        Slot slot = new Slot(new BackendKey(pid, random.nextInt()), new Interrupts(), channel);
+        Slot slot = new Slot(new BackendKey(pid, random.nextInt()), new Interrupts(),
+                new BackendStatus(pid, "client backend", OffsetDateTime.now()), channel);
         byPid.put(pid, slot);
         return slot;
     }
@@ -62,6 +81,36 @@ final class BackendSlots {
 
     synchronized List<Slot> active() {
         return new ArrayList<>(byPid.values());
+    }
+
+    @Override
+    public synchronized List<BackendStatus> backends() {
+        List<BackendStatus> out = new ArrayList<>(byPid.size());
+        for (Slot s : byPid.values()) {
+            out.add(s.status());
+        }
+        return out;
+    }
+
+    @Override
+    public boolean cancel(int pid) {
+        Slot s = find(pid);
+        if (s == null) {
+            return false;
+        }
+        s.interrupts().requestCancel();
+        return true;
+    }
+
+    @Override
+    public boolean terminate(int pid) {
+        Slot s = find(pid);
+        if (s == null) {
+            return false;
+        }
+        s.interrupts().requestTerminate(PgException.fatal(SqlState.ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command"));
+        return true;
     }
 
     synchronized int count() {

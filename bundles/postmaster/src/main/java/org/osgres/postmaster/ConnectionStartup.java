@@ -61,7 +61,8 @@ final class ConnectionStartup implements Runnable {
                     new Exchange());
             sendAuthenticationOk();
             timeout.cancel(false);
-            postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts());
+            owned.status().setIdentity(info.user(), info.database(), origin);
+            postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
         } catch (PgException e) {
             if (!channel.isClosed()) {
                 report(e);

@@ -59,13 +59,14 @@ public final class Postmaster {
 
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,
-            @Reference ClientAuthentication authentication, @Reference BackendService backend) {
+            @Reference ClientAuthentication authentication, @Reference BackendService backend,
+            @Reference BackendSlots slots) {
         this.context = context;
         this.settings = settings;
         this.authentication = authentication;
         this.backend = backend;
         int pid = (int) ProcessHandle.current().pid();
-        this.slots = new BackendSlots(settings.getInt("max_connections"), pid + 1);
+        this.slots = slots;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("postmaster-timer").unstarted(r));
         try {
             start(pid);
@@ -197,8 +198,7 @@ public final class Postmaster {
             LOG.info("aborting any active transactions");
         }
         for (BackendSlots.Slot slot : slots.active()) {
-            slot.interrupts().requestTerminate(PgException.fatal(SqlState.ADMIN_SHUTDOWN,
-                    "terminating connection due to administrator command"));
+            slots.terminate(slot.key().pid());
         }
         if (!slots.awaitEmpty(System.nanoTime() + FAST_SHUTDOWN_GRACE_NANOS)) {
             for (BackendSlots.Slot slot : slots.active()) {

@@ -15,6 +15,9 @@ public interface BackendService {
      * Sends the ParameterStatus messages, BackendKeyData and the first ReadyForQuery, then serves
      * the client until it sends Terminate, hangs up, or the session is terminated.
      * AuthenticationOk has already been sent.
+     *
+     * @param status the session's pg_stat_activity entry, which the backend keeps current
      */
-    void runSession(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts);
+    void runSession(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts,
+            BackendStatus status);
 }
