@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 
 import java.io.File;
 import java.io.IOException;
@@ -47,7 +48,12 @@ import org.osgres.api.sql.SqlEngine;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ServerInFrameworkIT {
-    private static final int PORT = freePort();
+    /**
+     * The server's port. The class is loaded twice, by the test runner and inside the probe
+     * bundle, so the port chosen in config() travels through a system property (the native
+     * container shares the JVM).
+     */
+    private static final String PORT_PROPERTY = "osgres.itest.port";
 
     @Inject
     BundleContext context;
@@ -72,9 +78,11 @@ public class ServerInFrameworkIT {
             throw new IllegalStateException("no bundles in " + dir + " (build distribution first)");
         }
         Arrays.sort(jars);
+        int port = freePort();
+        System.setProperty(PORT_PROPERTY, Integer.toString(port));
         Path data = Files.createTempDirectory("osgres-itest-");
         Files.writeString(data.resolve("PG_VERSION"), "15\n");
-        Files.writeString(data.resolve("postgresql.conf"), "port = " + PORT + "\n"
+        Files.writeString(data.resolve("postgresql.conf"), "port = " + port + "\n"
                 + "listen_addresses = '127.0.0.1'\n"
                 + "unix_socket_directories = ''\n"
                 + "max_connections = 7\n");
@@ -90,7 +98,8 @@ public class ServerInFrameworkIT {
         opts.add(bundle(new File(System.getProperty("itest.pgjdbc.jar")).toURI().toString()).startLevel(3));
         opts.add(junitBundles());
         opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
-        opts.add(frameworkProperty("org.osgi.framework.system.packages.extra").value("sun.misc"));
+        // appended to pax-exam's own system packages (a frameworkProperty would replace them)
+        opts.add(systemPackage("sun.misc"));
         opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
         opts.add(frameworkProperty(ServerProcess.COMMAND_LINE_SETTINGS).value("application_name=itest"));
         opts.add(frameworkStartLevel(10));
@@ -103,6 +112,10 @@ public class ServerInFrameworkIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static int port() {
+        return Integer.getInteger(PORT_PROPERTY);
     }
 
     @Test
@@ -118,7 +131,7 @@ public class ServerInFrameworkIT {
 
     @Test
     public void settingsComeFromPostgresqlConfAndCommandLine() {
-        assertEquals(Integer.toString(PORT), settings.get("port"));
+        assertEquals(Integer.toString(port()), settings.get("port"));
         assertEquals("configuration file", settings.source("port"));
         assertEquals("7", settings.get("max_connections"));
         assertEquals("itest", settings.get("application_name"));
@@ -141,7 +154,7 @@ public class ServerInFrameworkIT {
         props.setProperty("user", "itest");
         // the driver bundle registers itself; use it directly to avoid DriverManager's class-loader rules
         java.sql.Driver driver = new org.postgresql.Driver();
-        try (Connection c = driver.connect("jdbc:postgresql://127.0.0.1:" + PORT + "/postgres", props);
+        try (Connection c = driver.connect("jdbc:postgresql://127.0.0.1:" + port() + "/postgres", props);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1 + 2 AS x, current_setting('application_name')")) {
             assertTrue(rs.next());
