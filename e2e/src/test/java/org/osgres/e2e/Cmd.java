@@ -54,9 +54,9 @@ final class Cmd {
         }
     }
 
-    /** Sends a signal (INT, TERM, HUP, QUIT...) to a process with kill(1). */
+    /** Sends a signal (INT, TERM, HUP, QUIT...) to a process, with bash's kill builtin (no procps needed). */
     static void kill(String signal, long pid) throws IOException, InterruptedException {
-        Result r = run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10));
+        Result r = run(List.of("bash", "-c", "kill -" + signal + " \"$1\"", "kill", Long.toString(pid)), Duration.ofSeconds(10));
         if (r.exit() != 0) throw new AssertionError("kill failed: " + r);
     }
 }
