@@ -66,6 +66,14 @@ class MaxConnectionsIT {
         }
     }
 
+    @Test
+    void commandLineSettingIsShown() throws Exception {
+        try (Connection c = server.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW max_connections")) {
+            assertTrue(rs.next());
+            assertEquals("5", rs.getString(1));
+        }
+    }
+
     static int selectInt(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             assertTrue(rs.next());

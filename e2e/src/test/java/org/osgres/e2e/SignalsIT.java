@@ -66,6 +66,21 @@ class SignalsIT {
     }
 
     @Test
+    void sigquitIsImmediateShutdownAndTheNextStartServes() throws Exception {
+        try (OsgresServer s = OsgresServer.start()) {
+            Connection c = s.connect();
+            assertEquals("on", show(s, "integer_datetimes"));
+            Cmd.kill("QUIT", s.pid());
+            assertEquals(0, s.awaitExit(), "PostgreSQL's postmaster exits 0 after an immediate shutdown\n" + s.logText());
+            assertFalse(Files.exists(s.pidFile()), "postmaster.pid removed\n" + s.logText());
+            c.close();
+            s.startServer(); // recovers, then serves
+            assertEquals("on", show(s, "integer_datetimes"));
+            s.stop();
+        }
+    }
+
+    @Test
     void sighupReloadsAndKeepsServing() throws Exception {
         try (OsgresServer s = OsgresServer.start()) {
             assertEquals("4MB", show(s, "work_mem"));
