@@ -203,9 +203,11 @@ public final class OsgresServer implements AutoCloseable {
     public String logText() {
         failed = true;
         try {
-            return "--- server log " + log + " ---\n"
-                    + (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)\n")
-                    + "--- end of server log ---";
+            if (!Files.exists(log)) return "--- no server log at " + log + " ---";
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            int from = Math.max(0, lines.size() - 200);
+            return "--- server log " + log + (from > 0 ? " (last 200 of " + lines.size() + " lines)" : "") + " ---\n"
+                    + String.join("\n", lines.subList(from, lines.size())) + "\n--- end of server log ---";
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
