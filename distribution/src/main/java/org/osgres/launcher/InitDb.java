@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.osgres.auth.hba.roles.RoleFile;
 import org.osgres.config.initdb.DefaultConfigFiles;
 
 /**
@@ -16,8 +17,9 @@ import org.osgres.config.initdb.DefaultConfigFiles;
  * PG_VERSION, postgresql.conf, pg_hba.conf, pg_ident.conf and the directories global/, base/,
  * pg_wal/archive_status/ and pg_xact/, owner-only (0700) as PostgreSQL insists.
  *
- * <p>Catalog contents (roles, the superuser's password) come with the catalog and auth issues;
- * until then -U names the superuser in messages only, and --pwfile is checked but not stored.
+ * <p>The roles file (global/pg_authid) gets the superuser, OID 10, named by -U or after the
+ * operating-system user. --pwfile is checked but not stored yet: password authentication is
+ * the auth issue's.
  */
 final class InitDb {
     private static final String PROGRAM = "initdb";
@@ -97,6 +99,7 @@ final class InitDb {
             System.out.println("The default database encoding has accordingly been set to \"UTF8\".");
             System.out.println();
             create(dir, authLocal == null ? "trust" : authLocal, authHost == null ? "trust" : authHost);
+            RoleFile.bootstrap(dir, superuser, null);
         } catch (IOException e) {
             System.err.println(PROGRAM + ": error: could not create directory \"" + dir + "\": " + e.getMessage());
             return 1;

@@ -23,6 +23,8 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.auth.Role;
+import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
@@ -50,11 +52,13 @@ public final class PostgresMain implements BackendService {
 
     private final SqlEngine engine;
     private final Settings settings;
+    private final RoleCatalog roles;
 
     @Activate
-    public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings) {
+    public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
         this.engine = engine;
         this.settings = settings;
+        this.roles = roles;
     }
 
     @Override
@@ -81,6 +85,13 @@ public final class PostgresMain implements BackendService {
 
     private Session initialize(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts,
             BackendStatus status) throws IOException {
+        // PostgreSQL: InitializeSessionUserId, then the database (InitPostgres)
+        Role role = roles.find(startup.user()).orElseThrow(() -> PgException.fatal(
+                SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"" + startup.user() + "\" does not exist"));
+        if (!role.canLogin()) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "role \"" + role.name() + "\" is not permitted to log in");
+        }
         String database = startup.database();
         if (TEMPLATE0.equals(database)) {
             throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -90,7 +101,7 @@ public final class PostgresMain implements BackendService {
             throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
         }
         SessionSettings sessionSettings = new SessionSettings(settings);
-        sessionSettings.setInternal("is_superuser", "on");
+        sessionSettings.setInternal("is_superuser", role.superuser() ? "on" : "off");
         sessionSettings.setInternal("session_authorization", startup.user());
         for (Map.Entry<String, String> p : startup.parameters().entrySet()) {
             if (!CONNECTION_KEYS.contains(p.getKey())) {

@@ -97,6 +97,13 @@ final class PidFile {
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Adds the socket directory and listen address once the sockets exist (PostgreSQL does the same). */
+    synchronized void setSockets(String socketDirectory, String listenAddress) throws IOException {
+        lines.set(4, socketDirectory);
+        lines.set(5, listenAddress);
+        setStatus(lines.get(7));
+    }
+
     synchronized void delete() throws IOException {
         Files.deleteIfExists(path);
     }

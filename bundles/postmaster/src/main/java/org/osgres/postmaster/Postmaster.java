@@ -88,6 +88,7 @@ public final class Postmaster {
         pidFile = PidFile.create(settings.dataDirectory().toAbsolutePath(), pid, Instant.now().getEpochSecond(), port,
                 "", firstOf(settings.get("listen_addresses")));
         listeners.open(settings.get("listen_addresses"), settings.get("unix_socket_directories"), port);
+        pidFile.setSockets(listeners.firstSocketDirectory(), firstOf(settings.get("listen_addresses")));
         if (Boolean.parseBoolean(context.getProperty(ServerProcess.HANDLE_SIGNALS))) {
             PostmasterSignals.install(this);
         }

@@ -93,16 +93,29 @@ final class StartupPacketReader {
                 gssAnswered |= !ssl;
                 continue;
             }
-            return startup(code, packet);
+            Startup startup = startup(code, packet);
+            return startup == null ? new Closed() : startup;
         }
     }
 
+    /** The StartupMessage, or null when the client was answered in the pre-3.0 format and must be dropped. */
     private Startup startup(int version, FrontendMessage packet) throws IOException {
         int major = StartupCodes.major(version);
         if (major != StartupCodes.major(StartupCodes.PROTOCOL_3_0)) {
-            throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, String.format(
-                    "unsupported frontend protocol %d.%d: server supports 3.0 to 3.%d",
-                    major, StartupCodes.minor(version), StartupCodes.PROTOCOL_LATEST_MINOR));
+            String message = String.format("unsupported frontend protocol %d.%d: server supports 3.0 to 3.%d",
+                    major, StartupCodes.minor(version), StartupCodes.PROTOCOL_LATEST_MINOR);
+            if (major < StartupCodes.major(StartupCodes.PROTOCOL_3_0)) {
+                // a pre-3.0 client reads the old error format: 'E', then the text, NUL-terminated
+                LOG.info("FATAL:  {}", message);
+                byte[] text = ("FATAL:  " + message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] reply = new byte[text.length + 2];
+                reply[0] = 'E';
+                System.arraycopy(text, 0, reply, 1, text.length);
+                channel.writeBytes(reply, 0, reply.length);
+                channel.flush();
+                return null;
+            }
+            throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED, message);
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         List<String> unrecognizedOptions = new ArrayList<>();

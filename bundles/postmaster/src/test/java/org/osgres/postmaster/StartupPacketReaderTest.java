@@ -92,11 +92,21 @@ class StartupPacketReaderTest {
     }
 
     @Test
-    void unsupportedMajorVersionIsFatal() throws IOException {
-        send(startupBody(2 << 16, "user", "u"));
+    void newerMajorVersionIsFatal() throws IOException {
+        send(startupBody(4 << 16, "user", "u"));
         PgException e = assertThrows(PgException.class, () -> new StartupPacketReader(channel).read());
         assertEquals(SqlState.FEATURE_NOT_SUPPORTED, e.sqlState());
-        assertEquals("unsupported frontend protocol 2.0: server supports 3.0 to 3.0", e.getMessage());
+        assertEquals("unsupported frontend protocol 4.0: server supports 3.0 to 3.0", e.getMessage());
+    }
+
+    @Test
+    void olderMajorVersionGetsThePre30ErrorFormat() throws IOException {
+        send(startupBody(2 << 16, "user", "u"));
+        assertInstanceOf(StartupPacketReader.Closed.class, new StartupPacketReader(channel).read());
+        byte[] expected = "EFATAL:  unsupported frontend protocol 2.0: server supports 3.0 to 3.0\n\0"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] got = fromServer.readNBytes(expected.length);
+        assertEquals(new String(expected, StandardCharsets.UTF_8), new String(got, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,6 +1,6 @@
 /** Client authentication: pg_hba.conf matching and the AuthMethod plug-in point. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osgres.api.auth;
 
 import org.osgi.annotation.bundle.Export;
