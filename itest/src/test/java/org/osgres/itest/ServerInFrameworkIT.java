@@ -151,7 +151,7 @@ public class ServerInFrameworkIT {
     @Test
     public void postmasterAnswersPgjdbc() throws Exception {
         Properties props = new Properties();
-        props.setProperty("user", "itest");
+        props.setProperty("user", System.getProperty("user.name")); // the superuser a data directory without a roles file gets
         // the driver bundle registers itself; use it directly to avoid DriverManager's class-loader rules
         java.sql.Driver driver = new org.postgresql.Driver();
         try (Connection c = driver.connect("jdbc:postgresql://127.0.0.1:" + port() + "/postgres", props);
