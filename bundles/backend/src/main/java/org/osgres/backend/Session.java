@@ -31,6 +31,8 @@ final class Session implements SessionContext {
     private final String database;
     private final SessionSettings settings;
     private TransactionStatus transaction = TransactionStatus.IDLE;
+    private OffsetDateTime statementStart = OffsetDateTime.now();
+    private OffsetDateTime blockStart;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
             String database, SessionSettings settings) {
@@ -104,7 +106,8 @@ final class Session implements SessionContext {
             return;
         }
         transaction = TransactionStatus.IN_BLOCK;
-        status.setXactStart(OffsetDateTime.now());
+        blockStart = statementStart;
+        status.setXactStart(blockStart);
         settings.blockStarted();
     }
 
@@ -153,17 +156,35 @@ final class Session implements SessionContext {
 
     private void endBlock(boolean committed) {
         transaction = TransactionStatus.IDLE;
+        blockStart = null;
         status.setXactStart(null);
         settings.transactionEnded(committed);
     }
 
-    /** pg_stat_activity: a statement starts. */
+    @Override
+    public OffsetDateTime transactionStartTime() {
+        return blockStart != null ? blockStart : statementStart;
+    }
+
+    @Override
+    public OffsetDateTime statementStartTime() {
+        return statementStart;
+    }
+
+    /** A statement starts: its start time, and pg_stat_activity's query and state. */
     void reportActive(String query) {
-        status.startQuery(query, OffsetDateTime.now());
+        statementStart = OffsetDateTime.now();
+        status.startQuery(query, statementStart);
+        if (blockStart == null) {
+            status.setXactStart(statementStart);
+        }
     }
 
     /** pg_stat_activity: the session waits for the client (before ReadyForQuery). */
     void reportIdle() {
+        if (blockStart == null) {
+            status.setXactStart(null);
+        }
         status.setApplicationName(settings.get("application_name"));
         status.setState(switch (transaction) {
             case IDLE -> BackendStatus.STATE_IDLE;

@@ -252,4 +252,16 @@ final class TestSession implements SessionContext {
             return true;
         }
     }
+
+    @Override
+    public java.time.OffsetDateTime transactionStartTime() {
+        return statementStart;
+    }
+
+    @Override
+    public java.time.OffsetDateTime statementStartTime() {
+        return statementStart;
+    }
+
+    private final java.time.OffsetDateTime statementStart = java.time.OffsetDateTime.now();
 }

@@ -12,7 +12,7 @@ import org.osgres.api.error.SqlState;
  */
 public final class Interrupts {
     private final AtomicReference<PgException> terminate = new AtomicReference<>();
-    private volatile boolean cancel;
+    private volatile PgException cancel;
     private volatile Runnable waker = () -> { };
 
     /**
@@ -26,7 +26,15 @@ public final class Interrupts {
 
     /** A CancelRequest with the right key: the running statement fails with 57014. */
     public void requestCancel() {
-        cancel = true;
+        requestCancel(new PgException(SqlState.QUERY_CANCELED, "canceling statement due to user request"));
+    }
+
+    /**
+     * Cancels the running statement with the given error (statement_timeout, lock_timeout use
+     * their own messages).
+     */
+    public void requestCancel(PgException reason) {
+        cancel = reason;
     }
 
     /** Ends the session with the given FATAL error at its next safe point. */
@@ -46,7 +54,7 @@ public final class Interrupts {
 
     /** Forgets a cancel that arrived while no statement ran (PostgreSQL ignores those too). */
     public void clearCancel() {
-        cancel = false;
+        cancel = null;
     }
 
     /**
@@ -58,9 +66,10 @@ public final class Interrupts {
         if (t != null) {
             throw t;
         }
-        if (cancel) {
-            cancel = false;
-            throw new PgException(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+        PgException c = cancel;
+        if (c != null) {
+            cancel = null;
+            throw c;
         }
     }
 

@@ -1,5 +1,7 @@
 package org.osgres.api.sql;
 
+import java.time.OffsetDateTime;
+
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
@@ -44,6 +46,12 @@ public interface SessionContext {
 
     /** RESET ALL. */
     void resetAllSettings();
+
+    /** When the current transaction started (now(), transaction_timestamp()). */
+    OffsetDateTime transactionStartTime();
+
+    /** When the current statement started (statement_timestamp()). */
+    OffsetDateTime statementStartTime();
 
     /** The current transaction block state. */
     TransactionStatus transactionStatus();

@@ -323,9 +323,10 @@ final class FunctionCatalog {
         c.fn("current_user", List.of(), NAME, (a, x) -> x.session().user());
         c.fn("session_user", List.of(), NAME, (a, x) -> x.session().user());
         c.fn("current_schema", List.of(), NAME, (a, x) -> "public");
-        for (String name : List.of("now", "transaction_timestamp", "statement_timestamp")) {
-            c.fn(name, List.of(), TIMESTAMPTZ, (a, x) -> x.statementStart());
+        for (String name : List.of("now", "transaction_timestamp")) {
+            c.fn(name, List.of(), TIMESTAMPTZ, (a, x) -> x.transactionStart());
         }
+        c.fn("statement_timestamp", List.of(), TIMESTAMPTZ, (a, x) -> x.statementStart());
         c.fnNonStrict("clock_timestamp", List.of(), TIMESTAMPTZ, (a, x) -> OffsetDateTime.now(ZoneOffset.UTC));
         c.fn("pg_postmaster_start_time", List.of(), TIMESTAMPTZ, (a, x) -> START_TIME);
     }

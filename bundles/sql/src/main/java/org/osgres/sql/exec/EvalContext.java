@@ -13,12 +13,9 @@ import org.osgres.api.sql.SessionContext;
 public final class EvalContext {
     private final SessionContext session;
     private final Object[] params;
-    private final OffsetDateTime statementStart;
-
     public EvalContext(SessionContext session, Object[] params) {
         this.session = session;
         this.params = params;
-        this.statementStart = OffsetDateTime.now(ZoneOffset.UTC);
     }
 
     public SessionContext session() {
@@ -29,9 +26,14 @@ public final class EvalContext {
         return params[index];
     }
 
-    /** now(), current_timestamp: the start of the statement (osgres has no longer transactions yet). */
+    /** now(), current_timestamp, transaction_timestamp(): the start of the transaction. */
+    public OffsetDateTime transactionStart() {
+        return session.transactionStartTime().withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** statement_timestamp(): the start of the statement. */
     public OffsetDateTime statementStart() {
-        return statementStart;
+        return session.statementStartTime().withOffsetSameInstant(ZoneOffset.UTC);
     }
 
     /** The session's TimeZone, for timestamptz output. */
