@@ -8,7 +8,10 @@
  * with ParameterStatus, sends BackendKeyData, and then runs the message loop.
  *
  * Entry points: runSession().
- * See also: QueryProtocol -- the v3 message loop; Session -- the SessionContext statements see;
+ * It owns the one scheduler thread all sessions' timeouts share, and writes the
+ * log_disconnections line when a session ends.
+ *
+ * See also: QueryProtocol -- the v3 message loop; SessionTimeouts -- statement and idle timeouts; Session -- the SessionContext statements see;
  * SessionSettings -- SET/RESET/SHOW on top of the server's settings; BackendMessages -- encoding.
  */
 package org.osgres.backend;
@@ -19,10 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.Role;
 import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.config.Settings;
@@ -35,6 +43,7 @@ import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.BackendKey;
 import org.osgres.api.session.BackendService;
 import org.osgres.api.session.BackendStatus;
+import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.session.StartupInfo;
 import org.osgres.api.sql.SqlEngine;
@@ -54,11 +63,25 @@ public final class PostgresMain implements BackendService {
     private final Settings settings;
     private final RoleCatalog roles;
 
+    /** The one timer thread of every session's timeouts (SessionTimeouts). */
+    private final ScheduledThreadPoolExecutor timers;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DatabaseStatistics statistics;
+
     @Activate
     public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
         this.engine = engine;
         this.settings = settings;
         this.roles = roles;
+        this.timers = new ScheduledThreadPoolExecutor(1,
+                r -> Thread.ofPlatform().daemon().name("backend-timeouts").unstarted(r));
+        this.timers.setRemoveOnCancelPolicy(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        timers.shutdownNow();
     }
 
     @Override
@@ -77,10 +100,32 @@ public final class PostgresMain implements BackendService {
                 channel.flush();
                 return;
             }
-            new QueryProtocol(channel, engine, session).run();
+            session.setStatistics(statistics);
+            SessionTimeouts timeouts = new SessionTimeouts(timers, interrupts);
+            try {
+                new QueryProtocol(channel, engine, session, timeouts).run();
+            } finally {
+                timeouts.stopAll();
+                logDisconnection(session, startup, status);
+            }
         } catch (IOException e) {
             LOG.debug("session {} ended: {}", key.pid(), e.toString());
         }
+    }
+
+    /**
+     * log_disconnections (PostgreSQL: log_disconnections() in tcop/postgres.c): the session's
+     * time since the backend started, user, database, host and port.
+     */
+    private static void logDisconnection(Session session, StartupInfo startup, BackendStatus status) {
+        if (!"on".equals(session.getSetting("log_disconnections"))) {
+            return;
+        }
+        long millis = java.time.Duration.between(status.backendStart(), java.time.OffsetDateTime.now()).toMillis();
+        var remote = startup.origin().remote();
+        LOG.info(String.format(Locale.ROOT, "disconnection: session time: %d:%02d:%02d.%03d user=%s database=%s host=%s%s",
+                millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000, session.user(),
+                session.database(), startup.origin().hostForMessages(), remote == null ? "" : " port=" + remote.getPort()));
     }
 
     private Session initialize(ClientChannel channel, StartupInfo startup, BackendKey key, Interrupts interrupts,

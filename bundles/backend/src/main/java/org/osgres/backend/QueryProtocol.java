@@ -54,6 +54,10 @@ final class QueryProtocol {
     /** Each portal's statement text, for pg_stat_activity.query. */
     private final Map<String, String> portalTexts = new HashMap<>();
     private boolean ignoreTillSync;
+    /** The last statement's text, statement and portal names, for log_min_duration_statement. */
+    private String lastQueryText = "";
+    private String lastStatementName = "";
+    private String lastPortalName = "";
 
     /** A statement prepared by Parse; statement is null for an empty query string. */
     private record Prepared(ParsedStatement parsed, PreparedStatement statement) {
@@ -76,10 +80,15 @@ final class QueryProtocol {
         }
     };
 
-    QueryProtocol(ClientChannel channel, SqlEngine engine, Session session) {
+    private final SessionTimeouts timeouts;
+    /** Each portal's prepared statement name, for log_min_duration_statement's "execute" lines. */
+    private final Map<String, String> portalStatements = new HashMap<>();
+
+    QueryProtocol(ClientChannel channel, SqlEngine engine, Session session, SessionTimeouts timeouts) {
         this.channel = channel;
         this.engine = engine;
         this.session = session;
+        this.timeouts = timeouts;
     }
 
     /** Serves the client until Terminate, end of stream or a FATAL error. */
@@ -94,10 +103,11 @@ final class QueryProtocol {
                 LOG.info("{}", e.getMessage());
                 return;
             }
+            timeouts.stopIdle();
             if (message == null) {
                 PgException reason = session.interrupts().terminateReason();
                 if (reason != null) {
-                    sendError(reason);
+                    sendFatal(reason);
                 }
                 return;
             }
@@ -110,13 +120,21 @@ final class QueryProtocol {
                 continue;
             }
             session.interrupts().clearCancel();
+            long started = System.nanoTime();
+            boolean timed = message.type() == 'Q' || message.type() == 'E';
+            if (timed) {
+                timeouts.startStatement(settingMillis("statement_timeout"));
+            }
             try {
                 if (!dispatch(message)) {
                     return;
                 }
+                if (timed) {
+                    logDuration(message, started);
+                }
             } catch (PgException e) {
                 if (e.severity().compareTo(Severity.FATAL) >= 0) {
-                    sendError(e);
+                    sendFatal(e);
                     return;
                 }
                 handleError(e, message.type() != 'Q');
@@ -130,13 +148,55 @@ final class QueryProtocol {
                 if (message.type() == 'Q') {
                     readyForQuery();
                 }
+            } finally {
+                if (timed) {
+                    timeouts.stopStatement();
+                }
             }
             PgException reason = session.interrupts().terminateReason();
             if (reason != null) {
-                sendError(reason);
+                sendFatal(reason);
                 return;
             }
         }
+    }
+
+    /** A session setting in milliseconds (timeouts, log_min_duration_statement); -1 when unset. */
+    private long settingMillis(String name) {
+        try {
+            return Long.parseLong(session.getSetting(name));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * log_min_duration_statement (PostgreSQL: check_log_duration and the "duration: ... ms
+     * statement: ..." lines of exec_simple_query and exec_execute_message).
+     */
+    private void logDuration(FrontendMessage message, long startedNanos) {
+        long min = settingMillis("log_min_duration_statement");
+        if (min < 0) {
+            return;
+        }
+        double millis = (System.nanoTime() - startedNanos) / 1_000_000.0;
+        if (millis < min) {
+            return;
+        }
+        String duration = String.format(java.util.Locale.ROOT, "%.3f", millis);
+        if (message.type() == 'Q') {
+            LOG.info("duration: {} ms  statement: {}", duration, lastQueryText);
+        } else {
+            String statement = lastStatementName.isEmpty() ? "<unnamed>" : lastStatementName;
+            LOG.info("duration: {} ms  execute {}{}: {}", duration, statement,
+                    lastPortalName.isEmpty() ? "" : "/" + lastPortalName, lastQueryText);
+        }
+    }
+
+    /** A FATAL error: logged, sent, and the session ends. */
+    private void sendFatal(PgException e) throws IOException {
+        LOG.info("FATAL:  {}", e.getMessage());
+        sendError(e);
     }
 
     /** Handles one message; false ends the session. */
@@ -163,6 +223,7 @@ final class QueryProtocol {
     private void simpleQuery(FrontendMessage m) throws IOException {
         String text = m.getCString();
         m.end();
+        lastQueryText = text;
         session.reportActive(text);
         List<ParsedStatement> parsed = engine.parse(text);
         if (parsed.isEmpty()) {
@@ -256,6 +317,7 @@ final class QueryProtocol {
         Portal portal = p.statement() == null ? EMPTY_PORTAL
                 : p.statement().bind(values, paramFormats, resultFormats, session);
         portalTexts.put(portalName, p.parsed() == null ? "" : p.parsed().text());
+        portalStatements.put(portalName, statementName);
         Portal old = portals.put(portalName, portal);
         if (old != null) {
             old.close();
@@ -308,7 +370,10 @@ final class QueryProtocol {
         int maxRows = m.getInt32();
         m.end();
         Portal portal = portal(name);
-        session.reportActive(portalTexts.getOrDefault(name, ""));
+        lastQueryText = portalTexts.getOrDefault(name, "");
+        lastStatementName = portalStatements.getOrDefault(name, "");
+        lastPortalName = name;
+        session.reportActive(lastQueryText);
         if (portal == EMPTY_PORTAL) {
             BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
             return;
@@ -429,5 +494,10 @@ final class QueryProtocol {
         BackendMessages.readyForQuery(out, session.transactionStatus());
         channel.write(out);
         channel.flush();
+        if (session.transactionStatus() == TransactionStatus.IDLE) {
+            timeouts.startIdleSession(settingMillis("idle_session_timeout"));
+        } else {
+            timeouts.startIdleInTransaction(settingMillis("idle_in_transaction_session_timeout"));
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.BackendKey;
 import org.osgres.api.session.BackendStatus;
+import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
@@ -33,6 +34,9 @@ final class Session implements SessionContext {
     private TransactionStatus transaction = TransactionStatus.IDLE;
     private OffsetDateTime statementStart = OffsetDateTime.now();
     private OffsetDateTime blockStart;
+    /** An implicit (single-statement) transaction runs and has not been counted yet. */
+    private boolean implicitOpen;
+    private DatabaseStatistics statistics;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
             String database, SessionSettings settings) {
@@ -43,6 +47,18 @@ final class Session implements SessionContext {
         this.user = user;
         this.database = database;
         this.settings = settings;
+    }
+
+    /** Where transaction ends are counted (pg_stat_database); null counts nothing. */
+    void setStatistics(DatabaseStatistics statistics) {
+        this.statistics = statistics;
+    }
+
+    private void countTransaction(boolean committed) {
+        DatabaseStatistics s = statistics;
+        if (s != null) {
+            s.transactionEnded(database, committed);
+        }
     }
 
     SessionSettings sessionSettings() {
@@ -106,6 +122,7 @@ final class Session implements SessionContext {
             return;
         }
         transaction = TransactionStatus.IN_BLOCK;
+        implicitOpen = false; // the block takes the statement's transaction over
         blockStart = statementStart;
         status.setXactStart(blockStart);
         settings.blockStarted();
@@ -151,6 +168,10 @@ final class Session implements SessionContext {
     void endImplicitTransaction(boolean committed) {
         if (transaction == TransactionStatus.IDLE) {
             settings.transactionEnded(committed);
+            if (implicitOpen) {
+                implicitOpen = false;
+                countTransaction(committed);
+            }
         }
     }
 
@@ -159,6 +180,7 @@ final class Session implements SessionContext {
         blockStart = null;
         status.setXactStart(null);
         settings.transactionEnded(committed);
+        countTransaction(committed);
     }
 
     @Override
@@ -175,6 +197,9 @@ final class Session implements SessionContext {
     void reportActive(String query) {
         statementStart = OffsetDateTime.now();
         status.startQuery(query, statementStart);
+        if (transaction == TransactionStatus.IDLE) {
+            implicitOpen = true;
+        }
         if (blockStart == null) {
             status.setXactStart(statementStart);
         }
@@ -185,7 +210,9 @@ final class Session implements SessionContext {
         if (blockStart == null) {
             status.setXactStart(null);
         }
-        status.setApplicationName(settings.get("application_name"));
+        String applicationName = settings.get("application_name");
+        status.setApplicationName(applicationName);
+        org.slf4j.MDC.put(org.osgres.api.session.LogContext.APPLICATION_NAME, applicationName == null ? "" : applicationName);
         status.setState(switch (transaction) {
             case IDLE -> BackendStatus.STATE_IDLE;
             case IN_BLOCK -> BackendStatus.STATE_IDLE_IN_TRANSACTION;

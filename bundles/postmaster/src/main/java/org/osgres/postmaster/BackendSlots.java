@@ -30,8 +30,13 @@ import org.osgres.api.session.Interrupts;
  */
 @Component(service = {BackendSlots.class, BackendRegistry.class})
 public final class BackendSlots implements BackendRegistry {
+    /** pg_stat_activity.backend_type of a session. */
+    static final String CLIENT_BACKEND = "client backend";
     private final int capacity;
+    private final int reserved;
     private final Map<Integer, Slot> byPid = new HashMap<>();
+    /** Background workers' entries; they take no slot (PostgreSQL: auxiliary processes and bgworkers). */
+    private final Map<Integer, BackendStatus> workers = new java.util.LinkedHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private int nextPid;
 
@@ -42,11 +47,17 @@ public final class BackendSlots implements BackendRegistry {
     /** max_connections slots; pids start just above the postmaster's own. */
     @Activate
     public BackendSlots(@Reference Settings settings) {
-        this(settings.getInt("max_connections"), (int) ProcessHandle.current().pid() + 1);
+        this(settings.getInt("max_connections"), settings.getInt("superuser_reserved_connections"),
+                (int) ProcessHandle.current().pid() + 1);
     }
 
     BackendSlots(int capacity, int firstPid) {
+        this(capacity, 0, firstPid);
+    }
+
+    BackendSlots(int capacity, int reserved, int firstPid) {
         this.capacity = capacity;
+        this.reserved = reserved;
         this.nextPid = firstPid;
     }
 
@@ -59,15 +70,62 @@ public final class BackendSlots implements BackendRegistry {
         if (byPid.size() >= capacity) {
             throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
         }
+        int pid = nextPid();
+        Slot slot = new Slot(new BackendKey(pid, random.nextInt()), new Interrupts(),
+                new BackendStatus(pid, CLIENT_BACKEND, OffsetDateTime.now()), channel);
+        byPid.put(pid, slot);
+        return slot;
+    }
+
+    /**
+     * The checks PostgreSQL makes in InitPostgres once the role is known, for a session that
+     * already holds its slot: the role's CONNECTION LIMIT (InitializeSessionUserId, counting this
+     * session), then the slots reserved for superusers (HaveNFreeProcs). Superusers pass both.
+     * The slot's status must carry the user name already.
+     *
+     * @param connectionLimit the role's rolconnlimit, -1 for none
+     * @throws PgException FATAL 53300 with PostgreSQL's message
+     */
+    synchronized void checkLimits(Slot slot, boolean superuser, int connectionLimit) {
+        if (superuser) {
+            return;
+        }
+        if (connectionLimit >= 0) {
+            String user = slot.status().user();
+            int sessions = 0;
+            for (Slot s : byPid.values()) {
+                if (s.status().backendType().equals(CLIENT_BACKEND) && user.equals(s.status().user())) {
+                    sessions++;
+                }
+            }
+            if (sessions > connectionLimit) {
+                throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS, "too many connections for role \"" + user + "\"");
+            }
+        }
+        if (reserved > 0 && capacity - byPid.size() < reserved) {
+            throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS,
+                    "remaining connection slots are reserved for non-replication superuser connections");
+        }
+    }
+
+    private int nextPid() {
         int pid;
         do {
             pid = nextPid;
             nextPid = nextPid == Integer.MAX_VALUE ? 1000 : nextPid + 1;
-        } while (byPid.containsKey(pid));
-        Slot slot = new Slot(new BackendKey(pid, random.nextInt()), new Interrupts(),
-                new BackendStatus(pid, "client backend", OffsetDateTime.now()), channel);
-        byPid.put(pid, slot);
-        return slot;
+        } while (byPid.containsKey(pid) || workers.containsKey(pid));
+        return pid;
+    }
+
+    /** A background worker starts: its pg_stat_activity entry, with a pid of its own. */
+    synchronized BackendStatus registerWorker(String backendType) {
+        BackendStatus status = new BackendStatus(nextPid(), backendType, OffsetDateTime.now());
+        workers.put(status.pid(), status);
+        return status;
+    }
+
+    synchronized void unregisterWorker(BackendStatus status) {
+        workers.remove(status.pid(), status);
     }
 
     synchronized void release(Slot slot) {
@@ -85,10 +143,12 @@ public final class BackendSlots implements BackendRegistry {
 
     @Override
     public synchronized List<BackendStatus> backends() {
-        List<BackendStatus> out = new ArrayList<>(byPid.size());
+        List<BackendStatus> out = new ArrayList<>(byPid.size() + workers.size());
         for (Slot s : byPid.values()) {
             out.add(s.status());
         }
+        out.addAll(workers.values());
+        out.sort(java.util.Comparator.comparingInt(BackendStatus::pid));
         return out;
     }
 

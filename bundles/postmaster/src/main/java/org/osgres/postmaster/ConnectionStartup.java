@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 
 import org.osgres.api.auth.AuthExchange;
 import org.osgres.api.auth.AuthRequest;
+import org.osgres.api.auth.Role;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
@@ -12,16 +13,20 @@ import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.ClientAddress;
+import org.osgres.api.session.LogContext;
 import org.osgres.api.session.StartupInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Everything between accept() and the backend taking over, on the connection's own thread
  * (PostgreSQL: BackendInitialize, then the start of InitPostgres): read the startup packet,
  * refuse the connection if the server is not accepting, take a backend slot, authenticate, send
  * AuthenticationOk and hand over to the backend. authentication_timeout bounds all of it before
- * the hand-over.
+ * the hand-over. The role's CONNECTION LIMIT and superuser_reserved_connections are checked once
+ * the client has authenticated, as InitPostgres does. log_connections lines are written here, and
+ * the thread's LogContext (MDC) is filled for log_line_prefix.
  */
 final class ConnectionStartup implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionStartup.class);
@@ -44,6 +49,14 @@ final class ConnectionStartup implements Runnable {
         BackendSlots.Slot slot = null;
         ScheduledFuture<?> timeout = postmaster.scheduleAuthenticationTimeout(channel);
         try {
+            MDC.put(LogContext.REMOTE_HOST, origin.hostForMessages());
+            if (!origin.isLocal()) {
+                MDC.put(LogContext.REMOTE_PORT, Integer.toString(origin.remote().getPort()));
+            }
+            if (postmaster.settings().getBool("log_connections")) {
+                LOG.info(origin.isLocal() ? "connection received: host=[local]"
+                        : "connection received: host=" + origin.hostForMessages() + " port=" + origin.remote().getPort());
+            }
             StartupPacketReader.Request request = new StartupPacketReader(channel).read();
             if (request instanceof StartupPacketReader.Cancel cancel) {
                 postmaster.cancelBackend(cancel.pid(), cancel.secret());
@@ -56,13 +69,31 @@ final class ConnectionStartup implements Runnable {
             StartupInfo info = new StartupInfo(startup.version(), startup.parameters(), origin);
             slot = postmaster.slots().acquire(channel);
             final BackendSlots.Slot owned = slot;
+            MDC.put(LogContext.PID, Integer.toString(owned.key().pid()));
+            MDC.put(LogContext.BACKEND_TYPE, BackendSlots.CLIENT_BACKEND);
+            MDC.put(LogContext.SESSION_START, Long.toHexString(owned.status().backendStart().toEpochSecond()));
+            MDC.put(LogContext.USER, info.user());
+            MDC.put(LogContext.DATABASE, info.database());
+            String applicationName = startup.parameters().getOrDefault("application_name", "");
+            MDC.put(LogContext.APPLICATION_NAME, applicationName);
             slot.interrupts().setWaker(channel::shutdownInput);
             postmaster.authentication().authenticate(new AuthRequest(info.user(), info.database(), origin),
                     new Exchange());
             sendAuthenticationOk();
             timeout.cancel(false);
+            if (postmaster.settings().getBool("log_connections")) {
+                LOG.info("connection authorized: user={} database={} application_name={}", info.user(), info.database(),
+                        applicationName);
+            }
             owned.status().setIdentity(info.user(), info.database(), origin);
+            checkLimits(owned, info.user());
+            long started = System.nanoTime();
             postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
+            PgException reason = owned.interrupts().terminateReason();
+            postmaster.statistics().sessionEnded(info.database(), (System.nanoTime() - started) / 1000,
+                    reason == null ? PgStatDatabase.SessionEnd.NORMAL
+                    : reason.sqlState() == SqlState.ADMIN_SHUTDOWN ? PgStatDatabase.SessionEnd.KILLED
+                    : PgStatDatabase.SessionEnd.FATAL);
         } catch (PgException e) {
             if (!channel.isClosed()) {
                 report(e);
@@ -78,7 +109,17 @@ final class ConnectionStartup implements Runnable {
                 postmaster.slots().release(slot);
             }
             channel.close();
+            MDC.clear();
         }
+    }
+
+    /** The role's CONNECTION LIMIT and superuser_reserved_connections (PostgreSQL: InitPostgres). */
+    private void checkLimits(BackendSlots.Slot slot, String user) {
+        Role role = postmaster.roles().find(user).orElse(null);
+        if (role == null) {
+            return; // the backend reports that the role does not exist
+        }
+        postmaster.slots().checkLimits(slot, role.superuser(), role.connectionLimit());
     }
 
     /** Sends a FATAL (startup errors are always FATAL) and logs it as PostgreSQL does. */

@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgres.api.auth.ClientAuthentication;
+import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
@@ -51,6 +52,8 @@ public final class Postmaster {
     private final Settings settings;
     private final ClientAuthentication authentication;
     private final BackendService backend;
+    private final RoleCatalog roles;
+    private final PgStatDatabase statistics;
     private final BackendSlots slots;
     private final Listeners listeners = new Listeners();
     private final ScheduledExecutorService timers;
@@ -60,11 +63,13 @@ public final class Postmaster {
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,
             @Reference ClientAuthentication authentication, @Reference BackendService backend,
-            @Reference BackendSlots slots) {
+            @Reference BackendSlots slots, @Reference RoleCatalog roles, @Reference PgStatDatabase statistics) {
         this.context = context;
         this.settings = settings;
         this.authentication = authentication;
         this.backend = backend;
+        this.roles = roles;
+        this.statistics = statistics;
         int pid = (int) ProcessHandle.current().pid();
         this.slots = slots;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("postmaster-timer").unstarted(r));
@@ -135,6 +140,18 @@ public final class Postmaster {
 
     BackendSlots slots() {
         return slots;
+    }
+
+    PgStatDatabase statistics() {
+        return statistics;
+    }
+
+    RoleCatalog roles() {
+        return roles;
+    }
+
+    Settings settings() {
+        return settings;
     }
 
     ClientAuthentication authentication() {
