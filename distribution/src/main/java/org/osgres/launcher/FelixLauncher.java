@@ -36,6 +36,8 @@ import org.osgres.api.lifecycle.ServerProcess;
 final class FelixLauncher {
     /** System property: the directory of the resolved bundles (set by the osgres script). */
     static final String BUNDLES_DIR_PROPERTY = "osgres.bundles";
+    /** The SLF4J provider that writes PostgreSQL's log format. */
+    private static final String LOGGING_BUNDLE = "org.osgres.logging";
     private static final int LOGGING_BRIDGE_LEVEL = 1;
     private static final int LOGGING_PROVIDER_LEVEL = 2;
     private static final int SERVER_LEVEL = 3;
@@ -108,7 +110,7 @@ final class FelixLauncher {
         if (symbolicName.startsWith("org.apache.aries.spifly")) {
             return LOGGING_BRIDGE_LEVEL;
         }
-        if (symbolicName.startsWith("slf4j.")) {
+        if (symbolicName.startsWith("slf4j.") || symbolicName.equals(LOGGING_BUNDLE)) {
             return LOGGING_PROVIDER_LEVEL;
         }
         return SERVER_LEVEL;

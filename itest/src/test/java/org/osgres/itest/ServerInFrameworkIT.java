@@ -92,7 +92,8 @@ public class ServerInFrameworkIT {
         for (File jar : jars) {
             String n = jar.getName();
             // SPI Fly + SLF4J first, as cnf/runtime.bnd orders them; then SCR and osgres
-            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-") ? 1 : 3;
+            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-")
+                    || n.startsWith("org.osgres.logging") ? 1 : 3;
             opts.add(bundle(jar.toURI().toString()).startLevel(level));
         }
         opts.add(bundle(new File(System.getProperty("itest.pgjdbc.jar")).toURI().toString()).startLevel(3));
