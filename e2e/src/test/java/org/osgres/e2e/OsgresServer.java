@@ -199,6 +199,15 @@ public final class OsgresServer implements AutoCloseable {
         }
     }
 
+    /** The whole server log, without marking the run as failed (for tests that wait for a line). */
+    public String logTextQuiet() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Marks the run as failed (keeps the directory) and returns the server log. */
     public String logText() {
         failed = true;

@@ -111,6 +111,12 @@ final class QueryProtocol {
                 }
                 return;
             }
+            if (!isKnownType(message.type())) {
+                // checked before the skip to Sync, as PostgreSQL's SocketBackend does
+                sendFatal(PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                        "invalid frontend message type " + (int) message.type()));
+                return;
+            }
             if (message.type() == 'S') {
                 ignoreTillSync = false;
             } else if (message.type() == 'X') {
@@ -137,15 +143,15 @@ final class QueryProtocol {
                     sendFatal(e);
                     return;
                 }
-                handleError(e, message.type() != 'Q');
-                if (message.type() == 'Q') {
+                handleError(e, isExtended(message.type()));
+                if (!isExtended(message.type())) {
                     readyForQuery();
                 }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             } catch (RuntimeException | Error e) {
-                handleError(internalError(e), message.type() != 'Q');
-                if (message.type() == 'Q') {
+                handleError(internalError(e), isExtended(message.type()));
+                if (!isExtended(message.type())) {
                     readyForQuery();
                 }
             } finally {
@@ -199,6 +205,25 @@ final class QueryProtocol {
         sendError(e);
     }
 
+    /**
+     * The extended-query messages, after whose errors everything up to Sync is skipped (PostgreSQL:
+     * doing_extended_query_message); an error in Q, S or F is answered with ReadyForQuery.
+     */
+    private static boolean isExtended(char type) {
+        return switch (type) {
+            case 'P', 'B', 'D', 'E', 'C', 'H' -> true;
+            default -> false;
+        };
+    }
+
+    /** The message types a session accepts (PostgreSQL: SocketBackend). */
+    private static boolean isKnownType(char type) {
+        return switch (type) {
+            case 'Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'F', 'd', 'c', 'f', 'X' -> true;
+            default -> false;
+        };
+    }
+
     /** Handles one message; false ends the session. */
     private boolean dispatch(FrontendMessage m) throws IOException {
         switch (m.type()) {
@@ -208,14 +233,42 @@ final class QueryProtocol {
             case 'D' -> describe(m);
             case 'E' -> execute(m);
             case 'C' -> close(m);
-            case 'S' -> sync();
-            case 'H' -> flush();
-            case 'F' -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "fastpath function calls are not supported");
+            case 'S' -> {
+                m.end();
+                sync();
+            }
+            case 'H' -> {
+                m.end();
+                flush();
+            }
+            case 'F' -> functionCall(m);
             case 'd', 'c', 'f' -> { } // CopyData/CopyDone/CopyFail outside COPY are ignored, as PostgreSQL does
             default -> throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
                     "invalid frontend message type " + (int) m.type());
         }
         return true;
+    }
+
+    /**
+     * FunctionCall (PostgreSQL: HandleFunctionRequest): the message is read as PostgreSQL reads it,
+     * so a malformed one gets the same 08P01, and then refused: fastpath is not implemented.
+     */
+    private static void functionCall(FrontendMessage m) {
+        m.getInt32(); // function OID
+        int formats = m.getInt16();
+        for (int i = 0; i < formats; i++) {
+            m.getInt16();
+        }
+        int args = m.getInt16();
+        for (int i = 0; i < args; i++) {
+            int len = m.getInt32();
+            if (len > 0) {
+                m.getBytes(len);
+            }
+        }
+        m.getInt16(); // result format
+        m.end();
+        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "fastpath function calls are not supported");
     }
 
     // ---- simple query ------------------------------------------------------------------------
@@ -281,6 +334,12 @@ final class QueryProtocol {
     private void bind(FrontendMessage m) throws IOException {
         String portalName = m.getCString();
         String statementName = m.getCString();
+        if (!statements.containsKey(statementName)) {
+            // PostgreSQL looks the statement up before it reads the rest of the message
+            throw new PgException(SqlState.INVALID_SQL_STATEMENT_NAME, statementName.isEmpty()
+                    ? "unnamed prepared statement does not exist"
+                    : "prepared statement \"" + statementName + "\" does not exist");
+        }
         short[] paramFormats = readFormats(m);
         int n = m.getInt16() & 0xffff;
         List<byte[]> values = new ArrayList<>(n);
@@ -353,7 +412,7 @@ final class QueryProtocol {
         } else if (kind == 'P') {
             describeColumns(portal(name).columns());
         } else {
-            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid DESCRIBE message subtype " + kind);
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid DESCRIBE message subtype " + (kind & 0xff));
         }
     }
 
@@ -398,7 +457,7 @@ final class QueryProtocol {
                 p.close();
             }
         } else {
-            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid CLOSE message subtype " + kind);
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid CLOSE message subtype " + (kind & 0xff));
         }
         BackendMessages.empty(out, BackendMessages.CLOSE_COMPLETE);
     }

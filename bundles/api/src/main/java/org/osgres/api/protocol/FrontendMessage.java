@@ -34,7 +34,9 @@ public final class FrontendMessage {
     }
 
     public byte getByte() {
-        need(1);
+        if (cursor >= payload.length) {
+            throw violation("no data left in message"); // PostgreSQL: pq_getmsgbyte
+        }
         return payload[cursor++];
     }
 
