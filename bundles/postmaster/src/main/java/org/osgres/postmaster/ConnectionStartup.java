@@ -74,16 +74,17 @@ final class ConnectionStartup implements Runnable {
             MDC.put(LogContext.SESSION_START, Long.toHexString(owned.status().backendStart().toEpochSecond()));
             MDC.put(LogContext.USER, info.user());
             MDC.put(LogContext.DATABASE, info.database());
-            String applicationName = startup.parameters().getOrDefault("application_name", "");
-            MDC.put(LogContext.APPLICATION_NAME, applicationName);
+            String applicationName = startup.parameters().get("application_name");
+            MDC.put(LogContext.APPLICATION_NAME, applicationName == null ? "" : applicationName);
             slot.interrupts().setWaker(channel::shutdownInput);
             postmaster.authentication().authenticate(new AuthRequest(info.user(), info.database(), origin),
                     new Exchange());
             sendAuthenticationOk();
             timeout.cancel(false);
             if (postmaster.settings().getBool("log_connections")) {
-                LOG.info("connection authorized: user={} database={} application_name={}", info.user(), info.database(),
-                        applicationName);
+                // PostgreSQL names the application only when the startup packet did
+                LOG.info("connection authorized: user={} database={}{}", info.user(), info.database(),
+                        applicationName == null ? "" : " application_name=" + applicationName);
             }
             owned.status().setIdentity(info.user(), info.database(), origin);
             checkLimits(owned, info.user());
