@@ -20,6 +20,7 @@ import org.osgres.api.sql.PreparedStatement;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.SqlEngine;
 import org.osgres.sql.analyze.Analyzer;
+import org.osgres.sql.analyze.QueryAnalyzer;
 import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
@@ -123,8 +124,10 @@ public final class PgSqlEngine implements SqlEngine {
             throw new PgException(SqlState.INTERNAL_ERROR, "statement was not parsed by this engine");
         }
         Analyzer an = new Analyzer(ps.source(), declaredParamTypes);
+        an.setServices(services);
         Plan plan = switch (ps.stmt()) {
-            case Ast.SelectStmt s -> SelectPlan.analyze(s, an, ps.source());
+            case Ast.SelectStmt s when !s.values().isEmpty() -> SelectPlan.analyze(s, an, ps.source());
+            case Ast.SelectStmt s -> QueryAnalyzer.plan(s, an);
             case Ast.SetStmt s -> UtilityPlan.forSet(s);
             case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);
             case Ast.TransactionStmt t -> UtilityPlan.forTransaction(t);
