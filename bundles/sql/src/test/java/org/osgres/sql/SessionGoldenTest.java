@@ -122,12 +122,17 @@ class SessionGoldenTest {
 
     /** Runs every case of a golden file; returns the failures. */
     static List<String> check(String name, PgSqlEngine engine) throws Exception {
+        return check(name, engine, TestSession::new);
+    }
+
+    static List<String> check(String name, PgSqlEngine engine, java.util.function.Supplier<TestSession> newSession)
+            throws Exception {
         Map<String, TestSession> sessions = new HashMap<>();
         List<String> failures = new ArrayList<>();
         List<Case> cases = load(name);
         for (Case c : cases) {
             TestSession session = sessions.computeIfAbsent(c.user(), u -> {
-                TestSession s = new TestSession();
+                TestSession s = newSession.get();
                 s.user = u;
                 return s;
             });
@@ -147,6 +152,16 @@ class SessionGoldenTest {
         engine.services().setRoleCatalog(new InMemoryRoleCatalog());
         engine.services().setPasswordEncryption(FAKE_ENCRYPTION);
         return engine;
+    }
+
+    /** pg_settings from the config bundle over its real GUC table, with the server's defaults. */
+    @Test
+    void systemViewQueriesMatchPostgreSql() throws Exception {
+        PgSqlEngine engine = engineWithRoles();
+        engine.addSystemView(new org.osgres.config.views.PgSettingsView());
+        org.osgres.config.SettingsService settings = new org.osgres.config.SettingsService(Map.of());
+        List<String> failures = check("views", engine, () -> new TestSession(settings));
+        assertTrue(failures.isEmpty(), failures.size() + " view cases differ from PostgreSQL 15");
     }
 
     @Test

@@ -48,8 +48,9 @@ final class Scope {
         String refname = alias != null ? alias : relname;
         for (Entry e : entries) {
             if (e.refname().equals(refname)) {
-                throw an.error(SqlState.DUPLICATE_ALIAS, "table name \"" + refname + "\" specified more than once",
-                        location);
+                // PostgreSQL reports this one without a position (checkNameSpaceConflicts)
+                throw new PgException(SqlState.DUPLICATE_ALIAS, "table name \"" + refname
+                        + "\" specified more than once");
             }
         }
         Entry e = new Entry(refname, relname, alias != null, columns, width);
