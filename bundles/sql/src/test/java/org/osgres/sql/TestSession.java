@@ -26,7 +26,7 @@ import org.osgres.api.sql.TransactionStatus;
  * their units and messages, SET LOCAL undone at the end of a block, notices collected.
  */
 final class TestSession implements SessionContext {
-    final TestSettings settings = new TestSettings();
+    final Settings settings;
     private final Map<String, String> sessionValues = new HashMap<>();
     private final Map<String, String> localValues = new HashMap<>();
     private final Interrupts interrupts = new Interrupts();
@@ -38,9 +38,29 @@ final class TestSession implements SessionContext {
         return 4242;
     }
 
+    TestSession() {
+        this(new TestSettings());
+    }
+
+    /** A session over other settings (the config bundle's real GUC table). */
+    TestSession(Settings settings) {
+        this.settings = settings;
+    }
+
+    private String canonical(String name) {
+        if (settings instanceof TestSettings t) {
+            return t.canonical(name);
+        }
+        return settings.definition(name).map(d -> d.name()).orElseThrow(() -> new PgException(
+                SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\""));
+    }
+
+    /** The session user; tests switch it to run statements as another role. */
+    String user = "postgres";
+
     @Override
     public String user() {
-        return "postgres";
+        return user;
     }
 
     @Override
@@ -55,7 +75,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public String getSetting(String name) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         if (localValues.containsKey(n)) {
             return localValues.get(n);
         }
@@ -67,7 +87,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public void setSetting(String name, String internalValue, boolean local) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         if (local) {
             if (status != TransactionStatus.IDLE) {
                 localValues.put(n, internalValue);
@@ -80,7 +100,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public void resetSetting(String name) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         sessionValues.remove(n);
         localValues.remove(n);
     }
@@ -141,6 +161,7 @@ final class TestSession implements SessionContext {
             define("extra_float_digits", GucType.INTEGER, "", "1", "Sets the number of digits displayed.");
             define("server_version_num", GucType.INTEGER, "", "150018", "Shows the server version as an integer.");
             define("integer_datetimes", GucType.BOOL, "", "on", "Datetimes are integer based.");
+            define("password_encryption", GucType.STRING, "", "scram-sha-256", "Chooses the algorithm for encrypting passwords.");
             define("client_encoding", GucType.STRING, "", "UTF8", "Sets the client's character set encoding.");
         }
 

@@ -263,6 +263,42 @@ public final class Nodes {
         }
     }
 
+    /** A column of the current tuple (PostgreSQL: Var), 0-based over the whole joined tuple. */
+    public record Var(int index, PgType type, int typmod) implements Node {
+        @Override
+        public Object eval(EvalContext ctx) {
+            return ctx.row[index];
+        }
+    }
+
+    /**
+     * An uncorrelated subquery in an expression (PostgreSQL: SubPlan): EXISTS, or a scalar
+     * subquery that yields its one row's one column, NULL for no row, 21000 for more than one.
+     */
+    public record SubPlan(boolean exists, PlanNodes.PlanNode plan, PgType type, int typmod) implements Node {
+        @Override
+        public Object eval(EvalContext ctx) {
+            Object[] saved = ctx.row;
+            try {
+                plan.open(ctx);
+                Object[] first = plan.next(ctx);
+                if (exists) {
+                    return first != null;
+                }
+                if (first == null) {
+                    return null;
+                }
+                if (plan.next(ctx) != null) {
+                    throw new PgException(SqlState.CARDINALITY_VIOLATION,
+                            "more than one row returned by a subquery used as an expression");
+                }
+                return first[0];
+            } finally {
+                ctx.row = saved;
+            }
+        }
+    }
+
     static PgException outOfRange(String what) {
         return new PgException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, what + " out of range");
     }

@@ -16,7 +16,7 @@ public final class Ast {
     /** An expression (PostgreSQL: the a_expr productions). */
     public sealed interface Expr permits Const, ColumnRef, ParamRef, OpExpr, BoolExpr, NullTest, BoolTest,
             TypeCast, FuncCall, SqlValue, CaseExpr, CoalesceExpr, NullIfExpr, MinMaxExpr, InExpr, BetweenExpr,
-            LikeExpr, DistinctExpr {
+            LikeExpr, DistinctExpr, SubLink {
         int location();
     }
 
@@ -54,8 +54,21 @@ public final class Ast {
     public record TypeCast(Expr arg, TypeName type, int location) implements Expr {
     }
 
-    /** A function call; colname is what FigureColname reports (the function's name). */
-    public record FuncCall(String name, List<Expr> args, int location, String colname) implements Expr {
+    /**
+     * A function call; colname is what FigureColname reports (the function's name). star is
+     * count(*); distinct is agg(DISTINCT x).
+     */
+    public record FuncCall(String name, List<Expr> args, int location, String colname, boolean star,
+            boolean distinct) implements Expr {
+        public FuncCall(String name, List<Expr> args, int location, String colname) {
+            this(name, args, location, colname, false, false);
+        }
+    }
+
+    public enum SubLinkKind { EXISTS, EXPR }
+
+    /** A subquery in an expression: EXISTS (SELECT ...) or a scalar (SELECT ...). */
+    public record SubLink(SubLinkKind kind, SelectStmt select, int location) implements Expr {
     }
 
     /** CURRENT_USER, CURRENT_TIMESTAMP and the like (SQLValueFunction). */
@@ -91,20 +104,82 @@ public final class Ast {
     }
 
     /** A statement (the stmt productions). */
-    public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt {
+    public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt,
+            RoleStmt {
+    }
+
+    /** The role statements (CreateRoleStmt, AlterRoleStmt, RenameStmt, DropRoleStmt, GrantRoleStmt). */
+    public sealed interface RoleStmt extends Stmt permits CreateRoleStmt, AlterRoleStmt, RenameRoleStmt,
+            DropRoleStmt, GrantRoleStmt {
+    }
+
+    public enum RoleStmtKind { ROLE, USER, GROUP }
+
+    /**
+     * A RoleSpec: a role name, or one of the special specifiers (kind "public", "current_user",
+     * "current_role", "session_user"; name is null for those).
+     */
+    public record RoleSpec(String kind, String name, int location) {
+        public boolean isName() {
+            return name != null;
+        }
+    }
+
+    /**
+     * One role option (a DefElem): name is PostgreSQL's defname ("superuser", "canlogin",
+     * "password", "connectionlimit", "validUntil", "addroleto", "rolemembers", "adminmembers",
+     * ...); value is a Boolean, Integer, String, List of RoleSpec, or null (PASSWORD NULL).
+     */
+    public record RoleOption(String name, Object value, int location) {
+    }
+
+    public record CreateRoleStmt(RoleStmtKind kind, String name, List<RoleOption> options) implements RoleStmt {
+    }
+
+    /** ALTER ROLE/USER name [WITH] options; ALTER GROUP g ADD|DROP USER u (action +1 / -1 on rolemembers). */
+    public record AlterRoleStmt(RoleSpec role, List<RoleOption> options, int action) implements RoleStmt {
+    }
+
+    public record RenameRoleStmt(String oldName, String newName) implements RoleStmt {
+    }
+
+    public record DropRoleStmt(List<RoleSpec> roles, boolean missingOk) implements RoleStmt {
+    }
+
+    /** GRANT/REVOKE role, ...: roles are the granted roles (with locations), grantees the members. */
+    public record GrantRoleStmt(boolean grant, List<RoleSpec> roles, List<RoleSpec> grantees, boolean adminOption,
+            RoleSpec grantedBy) implements RoleStmt {
     }
 
     public record ResTarget(Expr expr, String alias, int location) {
     }
 
-    public record RangeVar(String name, int location) {
+    /** A FROM-clause item: a relation or a join of two items. */
+    public sealed interface FromItem permits RangeVar, JoinExpr {
+    }
+
+    /** A relation in FROM; name may be schema-qualified ("pg_catalog.pg_settings"); alias may be null. */
+    public record RangeVar(String name, String alias, int location) implements FromItem {
+    }
+
+    public enum JoinKind { INNER, LEFT, CROSS }
+
+    /** left JOIN right ON quals; quals is null for CROSS JOIN. */
+    public record JoinExpr(JoinKind kind, FromItem left, FromItem right, Expr quals, int location)
+            implements FromItem {
+    }
+
+    /** ORDER BY item; nullsFirst null means the default (NULLS LAST for ASC, FIRST for DESC). */
+    public record SortBy(Expr expr, boolean desc, Boolean nullsFirst, int location) {
     }
 
     /**
      * SELECT or VALUES. For VALUES, values holds the rows and targets is empty. starLocation is
-     * the offset of a bare * in the target list, or -1.
+     * the offset of the first * in the target list, or -1; a * target is a ColumnRef whose last
+     * name is "*".
      */
-    public record SelectStmt(List<ResTarget> targets, List<RangeVar> from, Expr where, Expr limit, Expr offset,
+    public record SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
+            List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
             List<List<Expr>> values, int starLocation) implements Stmt {
     }
 

@@ -52,8 +52,36 @@ public final class BinaryIO {
             case TIMESTAMPTZ -> ByteBuffer.allocate(8).putLong(micros(
                     ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
             case VOID -> new byte[0];
+            case XID -> ByteBuffer.allocate(4).putInt((int) (long) (Long) v).array();
+            case TEXT_ARRAY -> textArraySend((String[]) v);
             default -> v.toString().getBytes(StandardCharsets.UTF_8);
         };
+    }
+
+    /** array_send() for a one-dimensional text[] (lower bound 1). */
+    private static byte[] textArraySend(String[] elements) {
+        List<byte[]> encoded = new ArrayList<>();
+        boolean hasNull = false;
+        int size = 12 + (elements.length > 0 ? 8 : 0);
+        for (String e : elements) {
+            byte[] b = e == null ? null : e.getBytes(StandardCharsets.UTF_8);
+            hasNull |= b == null;
+            encoded.add(b);
+            size += 4 + (b == null ? 0 : b.length);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        buf.putInt(elements.length > 0 ? 1 : 0).putInt(hasNull ? 1 : 0).putInt(PgType.TEXT.oid());
+        if (elements.length > 0) {
+            buf.putInt(elements.length).putInt(1);
+        }
+        for (byte[] b : encoded) {
+            if (b == null) {
+                buf.putInt(-1);
+            } else {
+                buf.putInt(b.length).put(b);
+            }
+        }
+        return buf.array();
     }
 
     private static long micros(LocalDateTime t) {
