@@ -22,7 +22,8 @@ import org.osgres.api.sql.SystemView;
  * sessions_fatal and sessions_killed (the postmaster reports each session end). blks_read and
  * blks_hit are 0, and so are the tuple, temp-file, conflict and deadlock counters: there is no
  * buffer pool, no table and no lock yet, so 0 is the true count. active_time and
- * idle_in_transaction_time are 0 (not measured yet); stats_reset and checksum_last_failure NULL.
+ * idle_in_transaction_time are 0 (not measured yet); stats_reset, checksum_failures and
+ * checksum_last_failure NULL (no data checksums).
  * The counters live in memory and start at 0 with each server start (PostgreSQL keeps them
  * across a clean restart in pg_stat/).
  */
@@ -135,9 +136,10 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         r[2] = numBackends(database);
         r[3] = c.commits.sum();
         r[4] = c.rollbacks.sum();
-        for (int i = 5; i <= 16; i++) {
-            r[i] = 0L; // blks_read ... checksum_failures: nothing to count yet
+        for (int i = 5; i <= 15; i++) {
+            r[i] = 0L; // blks_read ... deadlocks: nothing to count yet
         }
+        r[16] = null; // checksum_failures: NULL without data checksums, as PostgreSQL shows it
         r[18] = 0.0;
         r[19] = 0.0;
         r[20] = c.sessionMicros.sum() / 1000.0;
