@@ -165,6 +165,12 @@ class SessionGoldenTest {
     }
 
     @Test
+    void administrationFunctionsMatchPostgreSql() throws Exception {
+        List<String> failures = check("functions", engineWithRoles());
+        assertTrue(failures.isEmpty(), failures.size() + " function cases differ from PostgreSQL 15");
+    }
+
+    @Test
     void roleStatementsMatchPostgreSql() throws Exception {
         List<String> failures = check("roles", engineWithRoles());
         assertTrue(failures.isEmpty(), failures.size() + " role cases differ from PostgreSQL 15");
