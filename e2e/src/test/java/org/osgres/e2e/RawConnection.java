@@ -92,6 +92,29 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
+    /** Startup up to ReadyForQuery; returns BackendKeyData's pid and secret. */
+    int[] loginWithKey(String user) throws IOException {
+        startup(user, "postgres");
+        int[] key = null;
+        while (true) {
+            Message m = read();
+            if (m.type() == 'E') throw new IOException("login failed: " + m);
+            if (m.type() == 'K') {
+                ByteBuffer b = ByteBuffer.wrap(m.payload());
+                key = new int[] {b.getInt(), b.getInt()};
+            }
+            if (m.type() == 'Z') return key;
+        }
+    }
+
+    /** A CancelRequest on a connection of its own, which the server closes without a reply. */
+    static void cancelRequest(int port, int pid, int secret) throws IOException {
+        try (RawConnection c = new RawConnection(port)) {
+            c.send(ByteBuffer.allocate(16).putInt(16).putInt(80877102).putInt(pid).putInt(secret).array());
+            if (!c.closedByServer()) throw new IOException("the server kept the cancel connection open");
+        }
+    }
+
     static void cstring(ByteArrayOutputStream b, String s) {
         b.writeBytes(s.getBytes(StandardCharsets.UTF_8));
         b.write(0);

@@ -59,8 +59,11 @@ final class QueryProtocol {
     private String lastStatementName = "";
     private String lastPortalName = "";
 
-    /** A statement prepared by Parse; statement is null for an empty query string. */
-    private record Prepared(ParsedStatement parsed, PreparedStatement statement) {
+    /**
+     * A statement prepared by Parse; statement is null for an empty query string, and source is
+     * the whole text Parse carried (pg_stat_activity.query and the log show it, as PostgreSQL).
+     */
+    private record Prepared(ParsedStatement parsed, PreparedStatement statement, String source) {
     }
 
     /** A portal over an empty query string: Execute answers EmptyQueryResponse. */
@@ -322,10 +325,10 @@ final class QueryProtocol {
         }
         Prepared p;
         if (parsed.isEmpty()) {
-            p = new Prepared(null, null);
+            p = new Prepared(null, null, text);
         } else {
             checkNotAborted(parsed.get(0));
-            p = new Prepared(parsed.get(0), engine.prepare(parsed.get(0), types, session));
+            p = new Prepared(parsed.get(0), engine.prepare(parsed.get(0), types, session), text);
         }
         statements.put(name, p);
         BackendMessages.empty(out, BackendMessages.PARSE_COMPLETE);
@@ -375,7 +378,7 @@ final class QueryProtocol {
         }
         Portal portal = p.statement() == null ? EMPTY_PORTAL
                 : p.statement().bind(values, paramFormats, resultFormats, session);
-        portalTexts.put(portalName, p.parsed() == null ? "" : p.parsed().text());
+        portalTexts.put(portalName, p.source());
         portalStatements.put(portalName, statementName);
         Portal old = portals.put(portalName, portal);
         if (old != null) {
