@@ -39,6 +39,11 @@ final class FelixLauncher {
     /** The SLF4J provider that writes PostgreSQL's log format. */
     private static final String LOGGING_BUNDLE = "org.osgres.logging";
     private static final int LOGGING_BRIDGE_LEVEL = 1;
+    /**
+     * SPI Fly reports each provider it registers through java.util.logging at INFO, in JUL's
+     * own two-line format; only its warnings belong in the server log. Held so JUL keeps the level.
+     */
+    private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
     private static final int LOGGING_PROVIDER_LEVEL = 2;
     private static final int SERVER_LEVEL = 3;
 
@@ -46,6 +51,7 @@ final class FelixLauncher {
     }
 
     static int runServer(Path dataDir, List<String> commandLineSettings) {
+        SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);
         Path bundlesDir = bundlesDirectory();
         File[] jars = bundlesDir.toFile().listFiles((d, n) -> n.endsWith(".jar"));
         if (jars == null || jars.length == 0) {

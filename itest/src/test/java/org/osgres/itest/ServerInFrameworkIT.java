@@ -122,7 +122,7 @@ public class ServerInFrameworkIT {
     @Test
     public void everyOsgresBundleIsActive() {
         List<String> expected = List.of("org.osgres.api", "org.osgres.config", "org.osgres.auth.hba",
-                "org.osgres.sql", "org.osgres.backend", "org.osgres.postmaster");
+                "org.osgres.sql", "org.osgres.backend", "org.osgres.postmaster", "org.osgres.logging");
         for (String name : expected) {
             Bundle b = Arrays.stream(context.getBundles()).filter(x -> name.equals(x.getSymbolicName())).findFirst()
                     .orElseThrow(() -> new AssertionError("bundle " + name + " is not installed"));
@@ -161,6 +161,55 @@ public class ServerInFrameworkIT {
             assertTrue(rs.next());
             assertEquals(3, rs.getInt("x"));
             assertEquals("PostgreSQL JDBC Driver", rs.getString(2));
+        }
+    }
+
+    /** A background worker that fails is restarted by the postmaster, which stays up. */
+    @Test
+    public void aFailingBackgroundWorkerIsRestarted() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch restarted = new java.util.concurrent.CountDownLatch(3);
+        org.osgres.api.lifecycle.BackgroundWorker worker = new org.osgres.api.lifecycle.BackgroundWorker() {
+            @Override
+            public String name() {
+                return "itest worker";
+            }
+
+            @Override
+            public String backendType() {
+                return "itest worker";
+            }
+
+            @Override
+            public int restartDelaySeconds() {
+                return 0;
+            }
+
+            @Override
+            public void run(org.osgres.api.session.BackendStatus status) throws Exception {
+                restarted.countDown();
+                if (runs.incrementAndGet() < 3) {
+                    throw new IllegalStateException("itest worker fails on purpose");
+                }
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        };
+        org.osgi.framework.ServiceRegistration<?> reg =
+                context.registerService(org.osgres.api.lifecycle.BackgroundWorker.class, worker, null);
+        try {
+            assertTrue("the worker ran three times", restarted.await(20, java.util.concurrent.TimeUnit.SECONDS));
+            org.osgres.api.session.BackendRegistry registry = context.getService(
+                    context.getServiceReference(org.osgres.api.session.BackendRegistry.class));
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            boolean shown = false;
+            while (!shown && System.nanoTime() < end) {
+                shown = registry.backends().stream().anyMatch(b -> "itest worker".equals(b.backendType()));
+                Thread.sleep(10);
+            }
+            assertTrue("pg_stat_activity shows the worker", shown);
+            postmasterAnswersPgjdbc(); // the postmaster stays up
+        } finally {
+            reg.unregister();
         }
     }
 }

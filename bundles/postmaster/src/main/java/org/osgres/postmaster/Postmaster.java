@@ -11,7 +11,8 @@
  * cancelBackend().
  * See also: ConnectionStartup -- one connection until hand-over; StartupPacketReader -- the
  * startup packet; BackendSlots -- max_connections and BackendKeyData; Listeners -- sockets;
- * PidFile -- postmaster.pid; PostmasterSignals -- signal handlers.
+ * PidFile -- postmaster.pid; PostmasterSignals -- signal handlers; BackgroundWorkers -- the
+ * supervised workers (logger, ...); PgStatActivity, PgStatDatabase -- the statistics views.
  */
 package org.osgres.postmaster;
 
@@ -201,6 +202,9 @@ public final class Postmaster {
                 terminateSessions();
             }
             LOG.info("shutting down");
+            // PostgreSQL ends smart and fast shutdowns with a shutdown checkpoint (and logs
+            // "checkpoint starting: shutdown immediate"). osgres has no WAL and no buffer pool yet,
+            // so there is nothing to checkpoint; the checkpointer will run one here.
             stopResources();
             LOG.info("database system is shut down");
         } catch (InterruptedException e) {
