@@ -107,7 +107,8 @@ class StatViewsIT {
             }
             try (Statement s = b.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT pid, datname, usename, application_name, client_addr, client_port, backend_type, state, query, "
-                            + "backend_start IS NOT NULL, xact_start IS NOT NULL, backend_xid FROM pg_stat_activity")) {
+                            + "backend_start IS NOT NULL, xact_start IS NOT NULL, backend_xid, wait_event_type, wait_event "
+                            + "FROM pg_stat_activity")) {
                 boolean sawA = false, sawSelf = false, sawLogger = false;
                 while (rs.next()) {
                     String type = rs.getString("backend_type");
@@ -128,9 +129,12 @@ class StatViewsIT {
                         assertTrue(rs.getBoolean(10));
                         assertTrue(rs.getBoolean(11), "xact_start is set inside the transaction");
                         assertNull(rs.getString("backend_xid"));
+                        assertEquals("Client", rs.getString("wait_event_type"));
+                        assertEquals("ClientRead", rs.getString("wait_event"));
                     } else if ("stat-b".equals(rs.getString("application_name"))) {
                         sawSelf = true;
                         assertEquals("active", rs.getString("state"));
+                        assertNull(rs.getString("wait_event"));
                         assertTrue(rs.getString("query").contains("FROM pg_stat_activity"));
                     }
                 }

@@ -24,6 +24,10 @@ import org.osgres.api.sql.TransactionStatus;
  * transaction block, and notices to the client.
  */
 final class Session implements SessionContext {
+    /** pg_stat_activity's wait event of a session waiting for its client (PostgreSQL: WAIT_EVENT_CLIENT_READ). */
+    static final String WAIT_CLIENT = "Client";
+    static final String WAIT_CLIENT_READ = "ClientRead";
+
     private final ClientChannel channel;
     private final BackendKey key;
     private final Interrupts interrupts;
@@ -197,6 +201,7 @@ final class Session implements SessionContext {
     void reportActive(String query) {
         statementStart = OffsetDateTime.now();
         status.startQuery(query, statementStart);
+        status.setWait(null, null);
         if (transaction == TransactionStatus.IDLE) {
             implicitOpen = true;
         }
@@ -213,6 +218,7 @@ final class Session implements SessionContext {
         String applicationName = settings.get("application_name");
         status.setApplicationName(applicationName);
         org.slf4j.MDC.put(org.osgres.api.session.LogContext.APPLICATION_NAME, applicationName == null ? "" : applicationName);
+        status.setWait(WAIT_CLIENT, WAIT_CLIENT_READ); // waiting for the client's next message
         status.setState(switch (transaction) {
             case IDLE -> BackendStatus.STATE_IDLE;
             case IN_BLOCK -> BackendStatus.STATE_IDLE_IN_TRANSACTION;

@@ -76,8 +76,9 @@ public final class BackgroundWorkers {
                 if (running.get(worker) != Thread.currentThread()) {
                     return;
                 }
-                MDC.clear();
+                // the worker's own last words carry its pid; the postmaster's note carries the postmaster's
                 LOG.error("background worker \"{}\": {}", worker.name(), String.valueOf(e), e);
+                MDC.clear();
                 LOG.info("background worker \"{}\" (PID {}) exited with exit code 1", worker.name(), status.pid());
             } finally {
                 slots.unregisterWorker(status);
