@@ -25,11 +25,12 @@ class ConnectionLimitsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = OsgresServer.initdb();
-        Roles.add(server.dataDir(), 16384, "regress_regular", false, -1);
-        Roles.add(server.dataDir(), 16385, "regress_superuser", true, -1);
-        Roles.add(server.dataDir(), 16386, "regress_limited", false, 1);
-        server.startServer("max_connections=6", "superuser_reserved_connections=2");
+        server = OsgresServer.start("max_connections=6", "superuser_reserved_connections=2");
+        try (java.sql.Connection c = server.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE regress_regular LOGIN");
+            s.execute("CREATE ROLE regress_superuser LOGIN SUPERUSER");
+            s.execute("CREATE ROLE regress_limited LOGIN CONNECTION LIMIT 1");
+        }
     }
 
     @AfterAll
