@@ -138,7 +138,10 @@ class StatViewsIT {
                         assertTrue(rs.getString("query").contains("FROM pg_stat_activity"));
                     }
                 }
-                assertTrue(sawA && sawSelf && sawLogger, "a " + sawA + ", self " + sawSelf + ", logger " + sawLogger);
+                assertTrue(sawA && sawSelf, "a " + sawA + ", self " + sawSelf);
+                // Deviation: PostgreSQL 15 does not list its logger (the syslogger has no PGPROC);
+                // osgres lists every supervised worker, the logger being the first.
+                assertEquals(!OsgresServer.REFERENCE, sawLogger, "the logger's row");
             }
             a.rollback();
         }
