@@ -64,13 +64,21 @@ class LoggingIT {
                     "-U", OsgresServer.superuser(), "-d", "postgres", "-c", "SELECT 1"), Duration.ofSeconds(30),
                     java.util.Map.of("PGAPPNAME", "psqltest"), null);
             assertEquals(0, r.exit(), r.toString());
+            Cmd.Result failed = Cmd.run(List.of("psql", "-X", "-h", s.socketDir().toString(), "-p",
+                    Integer.toString(s.port()), "-U", OsgresServer.superuser(), "-d", "postgres", "-c", "SELECT 1/0"),
+                    Duration.ofSeconds(30));
+            assertEquals(1, failed.exit(), failed.toString());
             String u = Pattern.quote(OsgresServer.superuser());
-            assertTrue(Wait.until(Duration.ofSeconds(10), () -> s.logTextQuiet().contains("disconnection:")), s.logText());
+            assertTrue(Wait.until(Duration.ofSeconds(10), () -> s.logTextQuiet().split("disconnection:").length > 2),
+                    s.logText());
             String log = s.logTextQuiet();
             assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  connection authorized: user=" + u
                     + " database=postgres application_name=psqltest"), s.logText());
             assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  duration: \\d+\\.\\d{3} ms  "
                     + "statement: SELECT 1"), s.logText());
+            // an error is logged with its SQLSTATE (%e) and the statement (log_min_error_statement = error)
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 ERROR:  division by zero"), s.logText());
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 STATEMENT:  SELECT 1/0"), s.logText());
             assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  disconnection: session time: "
                     + "\\d+:\\d\\d:\\d\\d\\.\\d{3} user=" + u + " database=postgres host=\\[local\\]"), s.logText());
         }

@@ -56,6 +56,8 @@ final class QueryProtocol {
     private boolean ignoreTillSync;
     /** The last statement's text, statement and portal names, for log_min_duration_statement. */
     private String lastQueryText = "";
+    /** The statement the current message works on, for the STATEMENT line of a logged error; null for none. */
+    private String statementText;
     private String lastStatementName = "";
     private String lastPortalName = "";
 
@@ -129,6 +131,7 @@ final class QueryProtocol {
                 continue;
             }
             session.interrupts().clearCancel();
+            statementText = null;
             long started = System.nanoTime();
             boolean timed = message.type() == 'Q' || message.type() == 'E';
             if (timed) {
@@ -279,6 +282,7 @@ final class QueryProtocol {
     private void simpleQuery(FrontendMessage m) throws IOException {
         String text = m.getCString();
         m.end();
+        statementText = text;
         lastQueryText = text;
         session.reportActive(text);
         List<ParsedStatement> parsed = engine.parse(text);
@@ -316,6 +320,7 @@ final class QueryProtocol {
             types[i] = m.getInt32();
         }
         m.end();
+        statementText = text;
         List<ParsedStatement> parsed = engine.parse(text);
         if (parsed.size() > 1) {
             throw new PgException(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
@@ -433,6 +438,7 @@ final class QueryProtocol {
         m.end();
         Portal portal = portal(name);
         lastQueryText = portalTexts.getOrDefault(name, "");
+        statementText = lastQueryText;
         lastStatementName = portalStatements.getOrDefault(name, "");
         lastPortalName = name;
         session.reportActive(lastQueryText);
@@ -510,9 +516,39 @@ final class QueryProtocol {
         }
     }
 
+    /**
+     * The server-log side of an ERROR (PostgreSQL: send_message_to_server_log with the default
+     * log_error_verbosity and log_min_error_statement = error): the message, its DETAIL and HINT,
+     * and the statement that failed.
+     */
+    private void logError(PgException e) {
+        StringBuilder b = new StringBuilder("ERROR:  ").append(e.getMessage());
+        if (e.detail() != null) {
+            b.append("\nDETAIL:  ").append(e.detail());
+        }
+        if (e.hint() != null) {
+            b.append("\nHINT:  ").append(e.hint());
+        }
+        if (statementText != null && logsErrorStatements()) {
+            b.append("\nSTATEMENT:  ").append(statementText);
+        }
+        org.slf4j.MDC.put(org.osgres.api.session.LogContext.SQLSTATE, e.sqlState().code());
+        try {
+            LOG.info(b.toString());
+        } finally {
+            org.slf4j.MDC.remove(org.osgres.api.session.LogContext.SQLSTATE);
+        }
+    }
+
+    /** log_min_error_statement at or below error. */
+    private boolean logsErrorStatements() {
+        String level = session.getSetting("log_min_error_statement");
+        return level == null || !(level.equals("log") || level.equals("fatal") || level.equals("panic"));
+    }
+
     private void handleError(PgException e, boolean extended) throws IOException {
         if (e.sqlState() != SqlState.IN_FAILED_SQL_TRANSACTION) {
-            LOG.info("ERROR:  {}", e.getMessage());
+            logError(e);
         }
         session.markFailedIfInBlock();
         session.endImplicitTransaction(false);

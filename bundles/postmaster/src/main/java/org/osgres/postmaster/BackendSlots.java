@@ -22,7 +22,10 @@ import org.osgres.api.session.Interrupts;
  * The backend slots (PostgreSQL: the PGPROC array that InitProcess takes a slot from, and the
  * postmaster's BackendList). A session takes a slot after its startup packet and gives it back
  * when it ends; max_connections slots exist. Each slot has a pid-like number, unique among live
- * sessions, and a random secret for CancelRequest.
+ * sessions, and a random secret for CancelRequest. Once a session's role is known, checkLimits()
+ * applies the role's CONNECTION LIMIT and superuser_reserved_connections (InitPostgres's
+ * checks); per-database CONNECTION LIMIT waits for the database catalog. Background workers get
+ * pids and pg_stat_activity entries here too, without taking a slot.
  *
  * <p>It is a component of its own, the BackendRegistry behind pg_stat_activity,
  * pg_cancel_backend() and pg_terminate_backend(), so that the SQL engine can use it without
