@@ -37,9 +37,17 @@ final class SysLogger implements BackgroundWorker {
     private long written;
     private Instant nextRotation;
 
+    private final java.time.Clock clock;
+
     SysLogger(BlockingQueue<String> queue, java.util.function.Supplier<Files> settings) {
+        this(queue, settings, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of the test's choosing, for time-based rotation. */
+    SysLogger(BlockingQueue<String> queue, java.util.function.Supplier<Files> settings, java.time.Clock clock) {
         this.queue = queue;
         this.settings = settings;
+        this.clock = clock;
     }
 
     @Override
@@ -57,7 +65,7 @@ final class SysLogger implements BackgroundWorker {
         status.setWait("Activity", "SysLoggerMain");
         try {
             Files f = settings.get();
-            open(f, Instant.now(), false);
+            open(f, clock.instant(), false);
             while (true) {
                 String line;
                 try {
@@ -69,7 +77,7 @@ final class SysLogger implements BackgroundWorker {
                     return;
                 }
                 f = settings.get();
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 if (nextRotation != null && !now.isBefore(nextRotation)) {
                     open(f, nextRotation, f.truncate());
                 } else if (f.rotationSizeKb() > 0 && written >= f.rotationSizeKb() * 1024) {
@@ -112,7 +120,7 @@ final class SysLogger implements BackgroundWorker {
         out = new java.io.BufferedOutputStream(new java.io.FileOutputStream(file.toFile(), append), 8192);
         written = java.nio.file.Files.size(file);
         current = file;
-        nextRotation = nextRotationTime(Instant.now(), f.rotationAgeMinutes(), f.zone());
+        nextRotation = nextRotationTime(clock.instant(), f.rotationAgeMinutes(), f.zone());
     }
 
     /** PostgreSQL: set_next_rotation_time, multiples of log_rotation_age in local time. */

@@ -63,6 +63,69 @@ class SysLoggerTest {
         assertEquals("after rotation\n", Files.readString(logger.currentFile()));
     }
 
+    /** A clock the test moves. */
+    static final class MovableClock extends java.time.Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public java.time.Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void rotatesByAgeAndTruncatesAReusedNameOnlyWhenAsked() throws Exception {
+        LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
+        MovableClock clock = new MovableClock(Instant.parse("2024-03-05T10:00:30Z"));
+        Path logDir = dir.resolve("log");
+        java.nio.file.Files.createDirectories(logDir);
+        java.nio.file.Files.writeString(logDir.resolve("pg-00.log"), "from an earlier run\n");
+        java.nio.file.Files.writeString(logDir.resolve("pg-01.log"), "older still\n");
+        SysLogger.Files files = new SysLogger.Files(logDir, "pg-%M.log", 1, 0, true, ZoneId.of("UTC"));
+        SysLogger logger = new SysLogger(q, () -> files, clock);
+        BackendStatus status = new BackendStatus(1, "logger", OffsetDateTime.now());
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                logger.run(status);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        q.put("first\n");
+        waitFor(() -> logger.currentFile());
+        // the first file of a run is appended to, even with log_truncate_on_rotation
+        waitFor(() -> readQuietly(logDir.resolve("pg-00.log")).endsWith("first\n") ? "" : null);
+        clock.now = Instant.parse("2024-03-05T10:01:00Z"); // the next multiple of 1 min: rotate
+        q.put("second\n");
+        waitFor(() -> readQuietly(logDir.resolve("pg-01.log")).equals("second\n") ? "" : null);
+        t.interrupt();
+        t.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals("from an earlier run\nfirst\n", java.nio.file.Files.readString(logDir.resolve("pg-00.log")));
+        assertEquals("second\n", java.nio.file.Files.readString(logDir.resolve("pg-01.log")), "truncated on rotation");
+    }
+
+    static String readQuietly(Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     static <T> T waitFor(java.util.function.Supplier<T> s) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
