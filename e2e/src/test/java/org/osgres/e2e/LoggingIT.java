@@ -108,6 +108,24 @@ class LoggingIT {
         }
     }
 
+    @Test
+    void sighupChangesTheLinePrefix() throws Exception {
+        try (OsgresServer s = OsgresServer.start("log_min_duration_statement=0")) {
+            Files.writeString(s.dataDir().resolve("postgresql.conf"), "\nlog_line_prefix = 'reloaded[%p] '\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            Cmd.Result r = Cmd.run(OsgresServer.tool("ctl", "reload", "-D", s.dataDir().toString()), Duration.ofSeconds(30));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(Wait.until(Duration.ofSeconds(20), () -> {
+                try (Connection c = s.connect(); Statement st = c.createStatement()) {
+                    st.execute("SELECT 'after reload'");
+                } catch (Exception e) {
+                    return false;
+                }
+                return hasLine(s.logTextQuiet(), "reloaded\\[\\d+\\] LOG:  duration: .* SELECT 'after reload'");
+            }), s.logText());
+        }
+    }
+
     static int fileCount(Path dir) {
         try (Stream<Path> f = Files.list(dir)) {
             return (int) f.filter(p -> p.getFileName().toString().startsWith("osgres-")).count();
