@@ -181,4 +181,63 @@ class StatViewsIT {
             assertEquals(2, now[0][1] - before[1], "one ROLLBACK and one failed statement");
         }
     }
+
+    static long[] sessionCounters(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT sessions, sessions_abandoned, sessions_fatal, sessions_killed, "
+                + "session_time, active_time, idle_in_transaction_time FROM pg_stat_database WHERE datname = 'postgres'")) {
+            assertTrue(rs.next());
+            long[] v = new long[7];
+            for (int i = 0; i < 4; i++) v[i] = rs.getLong(i + 1);
+            for (int i = 4; i < 7; i++) v[i] = (long) rs.getDouble(i + 1);
+            return v;
+        }
+    }
+
+    @Test
+    void databaseCountsSessionsByHowTheyEnded() throws Exception {
+        try (Connection reader = connect("stat-sessions"); Statement r = reader.createStatement()) {
+            long[] before = sessionCounters(r);
+            // normal: pgjdbc sends Terminate
+            try (Connection c = connect("normal"); Statement s = c.createStatement()) {
+                s.execute("BEGIN");
+                s.execute("SELECT pg_sleep(0.2)");
+                s.execute("COMMIT");
+            }
+            // abandoned: the socket closes without Terminate
+            try (RawConnection c = new RawConnection(server.port())) {
+                assertEquals('Z', c.login(OsgresServer.superuser()).type());
+            }
+            // fatal: idle_session_timeout
+            try (RawConnection c = new RawConnection(server.port(), 20_000)) {
+                assertEquals('Z', c.login(OsgresServer.superuser()).type());
+                c.query("SET idle_session_timeout = '100ms'");
+                assertNull(c.untilReady());
+                assertEquals("57P05", c.read().sqlState());
+            }
+            // killed: pg_terminate_backend
+            try (RawConnection c = new RawConnection(server.port(), 20_000)) {
+                int[] key = c.loginWithKey(OsgresServer.superuser());
+                try (ResultSet rs = r.executeQuery("SELECT pg_terminate_backend(" + key[0] + ")")) {
+                    assertTrue(rs.next() && rs.getBoolean(1));
+                }
+                assertEquals("57P01", c.read().sqlState());
+            }
+            long[][] now = new long[1][];
+            boolean counted = Wait.until(Duration.ofSeconds(10), () -> {
+                try {
+                    now[0] = sessionCounters(r);
+                    return now[0][0] - before[0] >= 4 && now[0][1] > before[1] && now[0][2] > before[2]
+                            && now[0][3] > before[3];
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            assertTrue(counted, "before " + java.util.Arrays.toString(before) + ", now " + java.util.Arrays.toString(now[0]));
+            assertEquals(1, now[0][1] - before[1], "abandoned");
+            assertEquals(1, now[0][2] - before[2], "fatal");
+            assertEquals(1, now[0][3] - before[3], "killed");
+            assertTrue(now[0][5] - before[5] >= 150, "active_time grew by the pg_sleep(0.2)");
+            assertTrue(now[0][4] > before[4], "session_time grew");
+        }
+    }
 }

@@ -102,10 +102,12 @@ public final class PostgresMain implements BackendService {
             }
             session.setStatistics(statistics);
             SessionTimeouts timeouts = new SessionTimeouts(timers, interrupts);
+            QueryProtocol protocol = new QueryProtocol(channel, engine, session, timeouts);
             try {
-                new QueryProtocol(channel, engine, session, timeouts).run();
+                protocol.run();
             } finally {
                 timeouts.stopAll();
+                session.reportDisconnect(protocol.end());
                 logDisconnection(session, startup, status);
             }
         } catch (IOException e) {

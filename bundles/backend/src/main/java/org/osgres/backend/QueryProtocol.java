@@ -14,6 +14,7 @@ import org.osgres.api.protocol.ClientChannel;
 import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.sql.ColumnDescriptor;
 import org.osgres.api.sql.ExecutionResult;
 import org.osgres.api.sql.ParsedStatement;
@@ -54,6 +55,8 @@ final class QueryProtocol {
     /** Each portal's statement text, for pg_stat_activity.query. */
     private final Map<String, String> portalTexts = new HashMap<>();
     private boolean ignoreTillSync;
+    /** How the session ended, for pg_stat_database; a lost connection unless something else says so. */
+    private DatabaseStatistics.SessionEnd end = DatabaseStatistics.SessionEnd.ABANDONED;
     /** The last statement's text, statement and portal names, for log_min_duration_statement. */
     private String lastQueryText = "";
     /** The statement the current message works on, for the STATEMENT line of a logged error; null for none. */
@@ -96,6 +99,11 @@ final class QueryProtocol {
         this.timeouts = timeouts;
     }
 
+    /** How the session ended (valid once run() has returned or thrown). */
+    DatabaseStatistics.SessionEnd end() {
+        return end;
+    }
+
     /** Serves the client until Terminate, end of stream or a FATAL error. */
     void run() throws IOException {
         readyForQuery();
@@ -125,6 +133,7 @@ final class QueryProtocol {
             if (message.type() == 'S') {
                 ignoreTillSync = false;
             } else if (message.type() == 'X') {
+                end = DatabaseStatistics.SessionEnd.NORMAL;
                 return;
             }
             if (ignoreTillSync) {
@@ -207,6 +216,8 @@ final class QueryProtocol {
 
     /** A FATAL error: logged, sent, and the session ends. */
     private void sendFatal(PgException e) throws IOException {
+        end = e.sqlState() == SqlState.ADMIN_SHUTDOWN ? DatabaseStatistics.SessionEnd.KILLED
+                : DatabaseStatistics.SessionEnd.FATAL;
         LOG.info("FATAL:  {}", e.getMessage());
         sendError(e);
     }

@@ -41,6 +41,11 @@ final class Session implements SessionContext {
     /** An implicit (single-statement) transaction runs and has not been counted yet. */
     private boolean implicitOpen;
     private DatabaseStatistics statistics;
+    /** pg_stat_database's active_time and idle_in_transaction_time of this session, and since when the state holds. */
+    private long activeNanos;
+    private long idleInTransactionNanos;
+    private long stateSince = System.nanoTime();
+    private boolean active;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
             String database, SessionSettings settings) {
@@ -51,6 +56,27 @@ final class Session implements SessionContext {
         this.user = user;
         this.database = database;
         this.settings = settings;
+    }
+
+    /** Adds the time since the last state change to active or idle-in-transaction time. */
+    private void accountState() {
+        long now = System.nanoTime();
+        if (active) {
+            activeNanos += now - stateSince;
+        } else if (transaction != TransactionStatus.IDLE) {
+            idleInTransactionNanos += now - stateSince;
+        }
+        stateSince = now;
+    }
+
+    /** The session ends: its times and end cause go to pg_stat_database (PostgreSQL: pgstat_report_disconnect). */
+    void reportDisconnect(DatabaseStatistics.SessionEnd end) {
+        accountState();
+        DatabaseStatistics s = statistics;
+        if (s != null) {
+            long sessionMicros = java.time.Duration.between(status.backendStart(), OffsetDateTime.now()).toNanos() / 1000;
+            s.sessionEnded(database, sessionMicros, activeNanos / 1000, idleInTransactionNanos / 1000, end);
+        }
     }
 
     /** Where transaction ends are counted (pg_stat_database); null counts nothing. */
@@ -199,6 +225,8 @@ final class Session implements SessionContext {
 
     /** A statement starts: its start time, and pg_stat_activity's query and state. */
     void reportActive(String query) {
+        accountState();
+        active = true;
         statementStart = OffsetDateTime.now();
         status.startQuery(query, statementStart);
         status.setWait(null, null);
@@ -218,6 +246,8 @@ final class Session implements SessionContext {
         String applicationName = settings.get("application_name");
         status.setApplicationName(applicationName);
         org.slf4j.MDC.put(org.osgres.api.session.LogContext.APPLICATION_NAME, applicationName == null ? "" : applicationName);
+        accountState();
+        active = false;
         status.setWait(WAIT_CLIENT, WAIT_CLIENT_READ); // waiting for the client's next message
         status.setState(switch (transaction) {
             case IDLE -> BackendStatus.STATE_IDLE;

@@ -88,13 +88,7 @@ final class ConnectionStartup implements Runnable {
             }
             owned.status().setIdentity(info.user(), info.database(), origin);
             checkLimits(owned, info.user());
-            long started = System.nanoTime();
             postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
-            PgException reason = owned.interrupts().terminateReason();
-            postmaster.statistics().sessionEnded(info.database(), (System.nanoTime() - started) / 1000,
-                    reason == null ? PgStatDatabase.SessionEnd.NORMAL
-                    : reason.sqlState() == SqlState.ADMIN_SHUTDOWN ? PgStatDatabase.SessionEnd.KILLED
-                    : PgStatDatabase.SessionEnd.FATAL);
         } catch (PgException e) {
             if (!channel.isClosed()) {
                 report(e);

@@ -18,16 +18,17 @@ import org.osgres.api.sql.SystemView;
  * shared objects (datid 0, datname NULL), then one per database.
  *
  * <p>What is counted: numbackends (from the live sessions), xact_commit and xact_rollback (the
- * backends report each transaction end through DatabaseStatistics), sessions, session_time,
- * sessions_fatal and sessions_killed (the postmaster reports each session end). blks_read and
+ * backends report each transaction end through DatabaseStatistics), and at each session's end
+ * sessions, session_time, active_time, idle_in_transaction_time, sessions_abandoned,
+ * sessions_fatal and sessions_killed (reported by the backend, as pgstat_report_disconnect does).
+ * blks_read and
  * blks_hit are 0, and so are the tuple, temp-file, conflict and deadlock counters: there is no
- * buffer pool, no table and no lock yet, so 0 is the true count. active_time and
- * idle_in_transaction_time are 0 (not measured yet); stats_reset, checksum_failures and
+ * buffer pool, no table and no lock yet, so 0 is the true count. stats_reset, checksum_failures and
  * checksum_last_failure NULL (no data checksums).
  * The counters live in memory and start at 0 with each server start (PostgreSQL keeps them
  * across a clean restart in pg_stat/).
  */
-@Component(service = {SystemView.class, DatabaseStatistics.class, PgStatDatabase.class})
+@Component(service = {SystemView.class, DatabaseStatistics.class})
 public final class PgStatDatabase implements SystemView, DatabaseStatistics {
     private static final String[] NAMES = {"datid", "datname", "numbackends", "xact_commit", "xact_rollback",
         "blks_read", "blks_hit", "tup_returned", "tup_fetched", "tup_inserted", "tup_updated", "tup_deleted",
@@ -53,9 +54,6 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         COLUMNS = List.copyOf(c);
     }
 
-    /** How a session ended, for sessions_fatal and sessions_killed. */
-    enum SessionEnd { NORMAL, FATAL, KILLED }
-
     /** One database's counters. */
     private static final class Counters {
         final LongAdder commits = new LongAdder();
@@ -64,6 +62,9 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         final LongAdder sessionsFatal = new LongAdder();
         final LongAdder sessionsKilled = new LongAdder();
         final LongAdder sessionMicros = new LongAdder();
+        final LongAdder activeMicros = new LongAdder();
+        final LongAdder idleInTransactionMicros = new LongAdder();
+        final LongAdder sessionsAbandoned = new LongAdder();
     }
 
     private final Map<String, Counters> byDatabase = new ConcurrentHashMap<>();
@@ -93,18 +94,22 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         }
     }
 
-    /** A session ended (PostgreSQL: pgstat_report_disconnect). */
-    void sessionEnded(String database, long micros, SessionEnd end) {
+    @Override
+    public void sessionEnded(String database, long sessionMicros, long activeMicros, long idleInTransactionMicros,
+            SessionEnd end) {
         if (database == null) {
             return;
         }
         Counters c = counters(database);
         c.sessions.increment();
-        c.sessionMicros.add(micros);
-        if (end == SessionEnd.FATAL) {
-            c.sessionsFatal.increment();
-        } else if (end == SessionEnd.KILLED) {
-            c.sessionsKilled.increment();
+        c.sessionMicros.add(sessionMicros);
+        c.activeMicros.add(activeMicros);
+        c.idleInTransactionMicros.add(idleInTransactionMicros);
+        switch (end) {
+            case ABANDONED -> c.sessionsAbandoned.increment();
+            case FATAL -> c.sessionsFatal.increment();
+            case KILLED -> c.sessionsKilled.increment();
+            case NORMAL -> { }
         }
     }
 
@@ -143,10 +148,10 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         r[18] = 0.0;
         r[19] = 0.0;
         r[20] = c.sessionMicros.sum() / 1000.0;
-        r[21] = 0.0;
-        r[22] = 0.0;
+        r[21] = c.activeMicros.sum() / 1000.0;
+        r[22] = c.idleInTransactionMicros.sum() / 1000.0;
         r[23] = c.sessions.sum();
-        r[24] = 0L;
+        r[24] = c.sessionsAbandoned.sum();
         r[25] = c.sessionsFatal.sum();
         r[26] = c.sessionsKilled.sum();
         return r;

@@ -54,7 +54,6 @@ public final class Postmaster {
     private final ClientAuthentication authentication;
     private final BackendService backend;
     private final RoleCatalog roles;
-    private final PgStatDatabase statistics;
     private final BackendSlots slots;
     private final Listeners listeners = new Listeners();
     private final ScheduledExecutorService timers;
@@ -64,13 +63,12 @@ public final class Postmaster {
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,
             @Reference ClientAuthentication authentication, @Reference BackendService backend,
-            @Reference BackendSlots slots, @Reference RoleCatalog roles, @Reference PgStatDatabase statistics) {
+            @Reference BackendSlots slots, @Reference RoleCatalog roles) {
         this.context = context;
         this.settings = settings;
         this.authentication = authentication;
         this.backend = backend;
         this.roles = roles;
-        this.statistics = statistics;
         int pid = (int) ProcessHandle.current().pid();
         this.slots = slots;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("postmaster-timer").unstarted(r));
@@ -141,10 +139,6 @@ public final class Postmaster {
 
     BackendSlots slots() {
         return slots;
-    }
-
-    PgStatDatabase statistics() {
-        return statistics;
     }
 
     RoleCatalog roles() {

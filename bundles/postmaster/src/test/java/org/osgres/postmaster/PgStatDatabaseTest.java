@@ -17,7 +17,7 @@ class PgStatDatabaseTest {
         view.transactionEnded("postgres", true);
         view.transactionEnded("postgres", false);
         view.transactionEnded("template1", false);
-        view.sessionEnded("postgres", 1500, PgStatDatabase.SessionEnd.KILLED);
+        view.sessionEnded("postgres", 1500, 1000, 250, org.osgres.api.session.DatabaseStatistics.SessionEnd.KILLED);
         List<Object[]> rows = view.rows(null);
         assertEquals(4, rows.size());
         assertEquals(0, rows.get(0)[0]);
@@ -28,6 +28,8 @@ class PgStatDatabaseTest {
         assertEquals(1L, pg[4]);
         assertEquals(0L, pg[5], "blks_read: no buffer pool yet");
         assertEquals(1.5, pg[20]);
+        assertEquals(1.0, pg[21]);
+        assertEquals(0.25, pg[22]);
         assertEquals(1L, pg[23]);
         assertEquals(1L, pg[26]);
         assertNull(pg[16], "checksum_failures without data checksums");
