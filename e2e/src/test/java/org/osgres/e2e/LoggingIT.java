@@ -59,7 +59,7 @@ class LoggingIT {
     @Test
     void psqlStatementDurationAndLocalDisconnection() throws Exception {
         try (OsgresServer s = OsgresServer.start("log_connections=on", "log_disconnections=on",
-                "log_min_duration_statement=0", "log_line_prefix=%m %u %d %r %e ")) {
+                "log_min_duration_statement=0", "log_line_prefix=%m %u %d %r %e %i ")) {
             Cmd.Result r = Cmd.run(List.of("psql", "-X", "-h", s.socketDir().toString(), "-p", Integer.toString(s.port()),
                     "-U", OsgresServer.superuser(), "-d", "postgres", "-c", "SELECT 1"), Duration.ofSeconds(30),
                     java.util.Map.of("PGAPPNAME", "psqltest"), null);
@@ -72,14 +72,14 @@ class LoggingIT {
             assertTrue(Wait.until(Duration.ofSeconds(10), () -> s.logTextQuiet().split("disconnection:").length > 2),
                     s.logText());
             String log = s.logTextQuiet();
-            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  connection authorized: user=" + u
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 authentication LOG:  connection authorized: user=" + u
                     + " database=postgres application_name=psqltest"), s.logText());
-            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  duration: \\d+\\.\\d{3} ms  "
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 SELECT LOG:  duration: \\d+\\.\\d{3} ms  "
                     + "statement: SELECT 1"), s.logText());
             // an error is logged with its SQLSTATE (%e) and the statement (log_min_error_statement = error)
-            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 ERROR:  division by zero"), s.logText());
-            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 STATEMENT:  SELECT 1/0"), s.logText());
-            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 LOG:  disconnection: session time: "
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 SELECT ERROR:  division by zero"), s.logText());
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 22012 SELECT STATEMENT:  SELECT 1/0"), s.logText());
+            assertTrue(hasLine(log, TIME + " " + u + " postgres \\[local\\] 00000 idle LOG:  disconnection: session time: "
                     + "\\d+:\\d\\d:\\d\\d\\.\\d{3} user=" + u + " database=postgres host=\\[local\\]"), s.logText());
         }
     }

@@ -14,7 +14,9 @@ import org.osgres.api.protocol.ClientChannel;
 import org.osgres.api.protocol.ErrorResponses;
 import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.DatabaseStatistics;
+import org.osgres.api.session.LogContext;
 import org.osgres.api.sql.ColumnDescriptor;
 import org.osgres.api.sql.ExecutionResult;
 import org.osgres.api.sql.ParsedStatement;
@@ -25,6 +27,7 @@ import org.osgres.api.sql.SqlEngine;
 import org.osgres.api.sql.TransactionStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The frontend/backend protocol v3 message loop of one session (PostgreSQL: the main loop of
@@ -55,6 +58,8 @@ final class QueryProtocol {
     /** Each portal's statement text, for pg_stat_activity.query. */
     private final Map<String, String> portalTexts = new HashMap<>();
     private boolean ignoreTillSync;
+    /** When the current message began, for log_min_duration_statement. */
+    private long messageStarted;
     /** How the session ended, for pg_stat_database; a lost connection unless something else says so. */
     private DatabaseStatistics.SessionEnd end = DatabaseStatistics.SessionEnd.ABANDONED;
     /** The last statement's text, statement and portal names, for log_min_duration_statement. */
@@ -141,7 +146,7 @@ final class QueryProtocol {
             }
             session.interrupts().clearCancel();
             statementText = null;
-            long started = System.nanoTime();
+            messageStarted = System.nanoTime();
             boolean timed = message.type() == 'Q' || message.type() == 'E';
             if (timed) {
                 timeouts.startStatement(settingMillis("statement_timeout"));
@@ -150,8 +155,8 @@ final class QueryProtocol {
                 if (!dispatch(message)) {
                     return;
                 }
-                if (timed) {
-                    logDuration(message, started);
+                if (message.type() == 'E') {
+                    logDuration(message.type());
                 }
             } catch (PgException e) {
                 if (e.severity().compareTo(Severity.FATAL) >= 0) {
@@ -195,17 +200,17 @@ final class QueryProtocol {
      * log_min_duration_statement (PostgreSQL: check_log_duration and the "duration: ... ms
      * statement: ..." lines of exec_simple_query and exec_execute_message).
      */
-    private void logDuration(FrontendMessage message, long startedNanos) {
+    private void logDuration(char messageType) {
         long min = settingMillis("log_min_duration_statement");
         if (min < 0) {
             return;
         }
-        double millis = (System.nanoTime() - startedNanos) / 1_000_000.0;
+        double millis = (System.nanoTime() - messageStarted) / 1_000_000.0;
         if (millis < min) {
             return;
         }
         String duration = String.format(java.util.Locale.ROOT, "%.3f", millis);
-        if (message.type() == 'Q') {
+        if (messageType == 'Q') {
             LOG.info("duration: {} ms  statement: {}", duration, lastQueryText);
         } else {
             String statement = lastStatementName.isEmpty() ? "<unnamed>" : lastStatementName;
@@ -299,10 +304,12 @@ final class QueryProtocol {
         List<ParsedStatement> parsed = engine.parse(text);
         if (parsed.isEmpty()) {
             BackendMessages.empty(out, BackendMessages.EMPTY_QUERY_RESPONSE);
+            logDuration('Q');
             readyForQuery();
             return;
         }
         for (ParsedStatement stmt : parsed) {
+            MDC.put(LogContext.COMMAND_TAG, stmt.commandName());
             checkNotAborted(stmt);
             PreparedStatement prepared = engine.prepare(stmt, new int[0], session);
             Portal portal = prepared.bind(List.of(), new short[0], new short[0], session);
@@ -317,6 +324,7 @@ final class QueryProtocol {
             }
             session.endImplicitTransaction(true);
         }
+        logDuration('Q'); // before ReadyForQuery, as exec_simple_query logs it
         readyForQuery();
     }
 
@@ -451,6 +459,8 @@ final class QueryProtocol {
         lastQueryText = portalTexts.getOrDefault(name, "");
         statementText = lastQueryText;
         lastStatementName = portalStatements.getOrDefault(name, "");
+        Prepared prepared = statements.get(lastStatementName);
+        MDC.put(LogContext.COMMAND_TAG, prepared == null || prepared.parsed() == null ? "" : prepared.parsed().commandName());
         lastPortalName = name;
         session.reportActive(lastQueryText);
         if (portal == EMPTY_PORTAL) {
@@ -600,6 +610,11 @@ final class QueryProtocol {
         for (Map.Entry<String, String> change : session.sessionSettings().takeReportChanges().entrySet()) {
             BackendMessages.parameterStatus(out, change.getKey(), change.getValue());
         }
+        MDC.put(LogContext.COMMAND_TAG, switch (session.transactionStatus()) {
+            case IDLE -> BackendStatus.STATE_IDLE;
+            case IN_BLOCK -> BackendStatus.STATE_IDLE_IN_TRANSACTION;
+            case FAILED -> BackendStatus.STATE_IDLE_IN_TRANSACTION_ABORTED;
+        });
         BackendMessages.readyForQuery(out, session.transactionStatus());
         channel.write(out);
         channel.flush();

@@ -13,7 +13,7 @@ import org.osgres.api.session.LogContext;
  * log_line_prefix (PostgreSQL: log_line_prefix() in utils/error/elog.c). Escapes: %a application
  * name, %u user, %d database, %r host(port), %h host, %b backend type, %p pid, %t time, %m time
  * with milliseconds, %n epoch with milliseconds, %s process start, %c session id, %l line
- * number, %e SQLSTATE, %i command tag (empty), %v virtual xid (empty), %x xid (0), %Q query id
+ * number, %e SQLSTATE, %i command tag ("SELECT", "idle"), %v virtual xid (empty), %x xid (0), %Q query id
  * (0), %P parallel leader (empty), %q stop here in processes that are not sessions, %% a
  * percent sign. A number between % and the letter pads the value (negative: on the right).
  */
@@ -88,7 +88,8 @@ final class LinePrefix {
                 }
                 case 'l' -> value = Long.toString(lineNumber);
                 case 'e' -> value = context.getOrDefault(LogContext.SQLSTATE, "00000");
-                case 'i', 'v' -> value = "";
+                case 'i' -> value = context.getOrDefault(LogContext.COMMAND_TAG, "");
+                case 'v' -> value = "";
                 case 'x', 'Q' -> value = "0";
                 case 'q' -> {
                     if (!session) {

@@ -59,5 +59,6 @@ class LinePrefixTest {
         assertEquals("[ alice|postgres  ]", format("[%6u|%-10d]", session()));
         assertEquals("x", format("x%", Map.of()), "a trailing % is dropped");
         assertEquals("0|||0", format("%x|%i|%v|%Q", Map.of()));
+        assertEquals("SELECT", format("%i", Map.of(LogContext.COMMAND_TAG, "SELECT")));
     }
 }

@@ -76,6 +76,7 @@ final class ConnectionStartup implements Runnable {
             MDC.put(LogContext.DATABASE, info.database());
             String applicationName = startup.parameters().get("application_name");
             MDC.put(LogContext.APPLICATION_NAME, applicationName == null ? "" : applicationName);
+            MDC.put(LogContext.COMMAND_TAG, "authentication"); // PostgreSQL's ps display while it authenticates
             slot.interrupts().setWaker(channel::shutdownInput);
             postmaster.authentication().authenticate(new AuthRequest(info.user(), info.database(), origin),
                     new Exchange());

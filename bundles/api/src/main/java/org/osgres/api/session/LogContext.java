@@ -4,7 +4,7 @@ package org.osgres.api.session;
  * The SLF4J MDC keys through which a backend or background worker tells the server log who is
  * logging (PostgreSQL: the MyProcPid, MyProcPort and MyBackendType globals that elog.c's
  * log_line_prefix escapes read). The postmaster sets them on a session's thread once it knows
- * them; the logging bundle reads them for %p, %u, %d, %a, %h, %r, %c, %b and %e. A thread with
+ * them; the logging bundle reads them for %p, %u, %d, %a, %h, %r, %c, %b, %i and %e. A thread with
  * no {@link #PID} is the postmaster itself.
  *
  * @since 2.1
@@ -26,6 +26,11 @@ public final class LogContext {
     public static final String REMOTE_PORT = "osgres.remote_port";
     /** The session's start, epoch seconds in hex, as %c prints its first half. */
     public static final String SESSION_START = "osgres.session_start";
+    /**
+     * What the process is doing, as PostgreSQL's ps display says it (%i): the running statement's
+     * command tag ("SELECT"), or "idle", "idle in transaction"...
+     */
+    public static final String COMMAND_TAG = "osgres.command_tag";
     /** The SQLSTATE of the error being logged (%e); absent means 00000. */
     public static final String SQLSTATE = "osgres.sqlstate";
 
