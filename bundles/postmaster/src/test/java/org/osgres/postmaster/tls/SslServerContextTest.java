@@ -15,7 +15,7 @@ import org.osgres.api.error.SqlState;
 
 /**
  * The server's TLS configuration and PostgreSQL's startup errors for bad files (the texts as
- * PostgreSQL 15.18 printed them for the same files: e2e/tools/ssl-startup-errors.sh).
+ * PostgreSQL 15.18 printed them for the same files, recorded by e2e/tools/record-ssl-startup-errors.sh).
  */
 class SslServerContextTest {
     @TempDir
@@ -51,48 +51,49 @@ class SslServerContextTest {
                         .newEngine().getEnabledProtocols());
     }
 
+    /** PostgreSQL 15's message for a case of e2e/tools/record-ssl-startup-errors.sh. */
+    private static String golden(String name) throws Exception {
+        try (var in = SslServerContextTest.class.getResourceAsStream("ssl-startup-errors.golden")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] f = line.split("\t", 2);
+                if (f[0].equals(name)) {
+                    return f[1].replace("\\n", "\n").replace("DATADIR", dir.toString());
+                }
+            }
+        }
+        throw new AssertionError("no golden case " + name);
+    }
+
     @Test
-    void missingFiles() {
-        assertEquals("could not load server certificate file \"nope.crt\": No such file or directory",
-                failure(new MapSettings(dir).with("ssl_cert_file", "nope.crt")));
-        assertEquals("could not access private key file \"nope.key\": No such file or directory",
-                failure(new MapSettings(dir).with("ssl_key_file", "nope.key")));
-        assertEquals("could not load root certificate file \"nope.crt\": No such file or directory",
-                failure(new MapSettings(dir).with("ssl_ca_file", "nope.crt")));
-        assertEquals("could not load SSL certificate revocation list file \"nope.crl\": No such file or directory",
+    void missingFiles() throws Exception {
+        assertEquals(golden("missing-cert"), failure(new MapSettings(dir).with("ssl_cert_file", "nope.crt")));
+        assertEquals(golden("missing-key"), failure(new MapSettings(dir).with("ssl_key_file", "nope.key")));
+        assertEquals(golden("missing-ca"), failure(new MapSettings(dir).with("ssl_ca_file", "nope.crt")));
+        assertEquals(golden("missing-crl"),
                 failure(new MapSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "nope.crl")));
     }
 
     @Test
-    void garbageFiles() {
-        assertEquals("could not load server certificate file \"garbage.pem\": no start line",
-                failure(new MapSettings(dir).with("ssl_cert_file", "garbage.pem")));
-        assertEquals("could not load private key file \"garbage.pem\": unsupported",
-                failure(new MapSettings(dir).with("ssl_key_file", "garbage.pem")));
-        assertEquals("could not load root certificate file \"garbage.pem\": no certificate or crl found",
-                failure(new MapSettings(dir).with("ssl_ca_file", "garbage.pem")));
-        assertEquals("could not load SSL certificate revocation list file \"garbage.pem\": no certificate or crl found",
+    void garbageFiles() throws Exception {
+        assertEquals(golden("garbage-cert"), failure(new MapSettings(dir).with("ssl_cert_file", "garbage.pem")));
+        assertEquals(golden("garbage-key"), failure(new MapSettings(dir).with("ssl_key_file", "garbage.pem")));
+        assertEquals(golden("garbage-ca"), failure(new MapSettings(dir).with("ssl_ca_file", "garbage.pem")));
+        assertEquals(golden("garbage-crl"),
                 failure(new MapSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "garbage.pem")));
     }
 
     @Test
-    void badKeys() {
-        assertEquals("could not load private key file \"client.key\": key values mismatch",
-                failure(new MapSettings(dir).with("ssl_key_file", "client.key")));
-        assertEquals("private key file \"open.key\" has group or world access\nDETAIL:  File must have permissions "
-                + "u=rw (0600) or less if owned by the database user, or permissions u=rw,g=r (0640) or less if owned by root.",
-                failure(new MapSettings(dir).with("ssl_key_file", "open.key")));
-        assertEquals("private key file \"" + dir + "\" is not a regular file",
-                failure(new MapSettings(dir).with("ssl_key_file", dir.toString())));
+    void badKeys() throws Exception {
+        assertEquals(golden("mismatched-key"), failure(new MapSettings(dir).with("ssl_key_file", "client.key")));
+        assertEquals(golden("open-key"), failure(new MapSettings(dir).with("ssl_key_file", "open.key")));
+        assertEquals(golden("directory-key"), failure(new MapSettings(dir).with("ssl_key_file", dir.toString())));
     }
 
     @Test
-    void badSettings() {
-        assertEquals("could not set SSL protocol version range\nDETAIL:  \"ssl_min_protocol_version\" cannot be higher "
-                + "than \"ssl_max_protocol_version\"", failure(new MapSettings(dir).with("ssl_min_protocol_version", "tlsv1.3")
-                        .with("ssl_max_protocol_version", "tlsv1.2")));
-        assertEquals("could not set the cipher list (no valid ciphers available)",
-                failure(new MapSettings(dir).with("ssl_ciphers", "foo")));
+    void badSettings() throws Exception {
+        assertEquals(golden("protocol-range"), failure(new MapSettings(dir).with("ssl_min_protocol_version", "tlsv1.3")
+                .with("ssl_max_protocol_version", "tlsv1.2")));
+        assertEquals(golden("bad-ciphers"), failure(new MapSettings(dir).with("ssl_ciphers", "foo")));
     }
 
     @Test
