@@ -55,7 +55,8 @@ public final class PgStatSsl implements SystemView {
         return out;
     }
 
-    static Object[] row(BackendStatus b) {
+    /** One backend's row. */
+    public static Object[] row(BackendStatus b) {
         String version = b.sslVersion();
         if (version == null) {
             return new Object[] {b.pid(), false, null, null, null, null, null, null};
