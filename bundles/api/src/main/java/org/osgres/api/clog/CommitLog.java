@@ -33,7 +33,7 @@ public interface CommitLog {
 
     /**
      * Records a transaction's status (PostgreSQL: TransactionIdSetTreeStatus with no
-     * subtransactions).
+     * subtransactions). Any status may be set for a lone xid (redo sets SUB_COMMITTED too).
      *
      * @param lsn the commit record's LSN for an asynchronous commit, else 0
      */
@@ -46,6 +46,8 @@ public interface CommitLog {
      * TransactionIdSetTreeStatus). A commit that spans pages marks the subtransactions
      * SUB_COMMITTED first, then the parent COMMITTED, then the subtransactions COMMITTED, so a
      * reader never sees a committed child of an uncommitted parent.
+     *
+     * @throws IllegalArgumentException for IN_PROGRESS or SUB_COMMITTED with subtransactions
      */
     void setTreeStatus(int xid, int[] subxids, XidStatus status, long lsn);
 
