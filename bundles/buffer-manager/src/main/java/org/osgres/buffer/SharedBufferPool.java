@@ -58,7 +58,7 @@ import static org.osgres.buffer.BufferDescriptors.BUF_USAGECOUNT_MASK;
 import static org.osgres.buffer.BufferDescriptors.BUF_USAGECOUNT_ONE;
 import static org.osgres.buffer.BufferDescriptors.refcount;
 
-@Component(service = BufferManager.class)
+@Component(service = BufferManager.class, immediate = true)
 public final class SharedBufferPool implements BufferManager {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBufferPool.class);
     /** I/O locks are striped: a backend holds at most one, so stripes cannot deadlock. */

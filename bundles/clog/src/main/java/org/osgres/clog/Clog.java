@@ -34,7 +34,7 @@ import org.osgres.api.config.Settings;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.WalFlush;
 
-@Component(service = CommitLog.class)
+@Component(service = CommitLog.class, immediate = true)
 public final class Clog implements CommitLog {
     /** CLOG_BITS_PER_XACT. */
     static final int BITS_PER_XACT = 2;

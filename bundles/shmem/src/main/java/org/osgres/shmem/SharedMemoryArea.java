@@ -33,7 +33,7 @@ import org.osgres.api.shmem.SharedRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-@Component(service = SharedMemory.class)
+@Component(service = SharedMemory.class, immediate = true)
 public final class SharedMemoryArea implements SharedMemory {
     private static final Logger LOG = LoggerFactory.getLogger(SharedMemoryArea.class);
     /** The largest chunk: 1 GiB, a multiple of 8 KB that a ByteBuffer can address. */
