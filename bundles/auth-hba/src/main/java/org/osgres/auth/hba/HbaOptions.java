@@ -97,10 +97,7 @@ public final class HbaOptions {
                 }
                 case "ldapscheme" -> {
                     requireMethod(name, method, "ldap", "ldap");
-                    if (!value.equals("ldap") && !value.equals("ldaps")) {
-                        throw new IllegalArgumentException("invalid ldapscheme value: \"" + value + "\"");
-                    }
-                    v.put(name, value);
+                    v.put(name, value); // PostgreSQL 15 does not check the value here either
                 }
                 case "ldapport" -> {
                     requireMethod(name, method, "ldap", "ldap");

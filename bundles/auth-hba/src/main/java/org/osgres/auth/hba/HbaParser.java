@@ -60,8 +60,8 @@ public final class HbaParser {
         }
     }
 
-    /** One non-empty line: its record, or its error. */
-    public record Entry(int lineNumber, HbaLine line, HbaError error) {
+    /** One non-empty line: its record, or its error; connType is the first field as written. */
+    public record Entry(int lineNumber, HbaLine line, HbaError error, String connType) {
     }
 
     private static final class LineError extends Exception {
@@ -98,14 +98,16 @@ public final class HbaParser {
                 try {
                     HbaLine line = parseLine(t, file, extraMethods);
                     lines.add(line);
-                    entries.add(new Entry(t.lineNumber(), line, null));
+                    entries.add(new Entry(t.lineNumber(), line, null, line.connType().keyword()));
                 } catch (LineError e) {
                     error = new HbaError(file, t.lineNumber(), e.getMessage(), e.hint);
                 }
             }
             if (error != null) {
                 errors.add(error);
-                entries.add(new Entry(t.lineNumber(), null, error));
+                String first = t.fields().isEmpty() || t.fields().get(0).isEmpty() ? null
+                        : t.fields().get(0).get(0).string();
+                entries.add(new Entry(t.lineNumber(), null, error, first));
             }
         }
         return new Result(errors.isEmpty() ? List.copyOf(lines) : List.of(), List.copyOf(errors),

@@ -57,6 +57,7 @@ public final class ScramExchange {
     private String clientNonce;
     private String serverFirstMessage;
     private String serverNonce;
+    private String fixedServerNonce;
 
     /**
      * @param secret         the role's SCRAM secret, or null to run a doomed mock exchange
@@ -186,10 +187,15 @@ public final class ScramExchange {
         }
     }
 
+    /** For tests: the server nonce to use instead of a random one (RFC 7677's test vector). */
+    void useServerNonce(String nonce) {
+        fixedServerNonce = nonce;
+    }
+
     private String buildServerFirstMessage() {
         byte[] raw = new byte[RAW_NONCE_LENGTH];
         RANDOM.nextBytes(raw);
-        serverNonce = Base64.getEncoder().encodeToString(raw);
+        serverNonce = fixedServerNonce != null ? fixedServerNonce : Base64.getEncoder().encodeToString(raw);
         return "r=" + clientNonce + serverNonce + ",s=" + Base64.getEncoder().encodeToString(secret.salt()) + ",i="
                 + secret.iterations();
     }

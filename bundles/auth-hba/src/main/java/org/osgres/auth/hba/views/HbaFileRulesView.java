@@ -77,7 +77,14 @@ public final class HbaFileRulesView implements SystemView {
         List<Object[]> rows = new ArrayList<>();
         for (HbaParser.Entry e : r.entries()) {
             if (e.line() == null) {
-                rows.add(new Object[] {e.lineNumber(), null, null, null, null, null, null, null, e.error().message()});
+                // PostgreSQL 15 does not put "invalid value for clientcert" into the error column:
+                // such a line shows the hostssl warning that came before it, or nothing
+                String error = e.error().message();
+                if (error.startsWith("invalid value for clientcert")) {
+                    error = "hostssl".equals(e.connType()) && !sslOn
+                            ? "hostssl record cannot match because SSL is disabled" : null;
+                }
+                rows.add(new Object[] {e.lineNumber(), null, null, null, null, null, null, null, error});
                 continue;
             }
             HbaLine l = e.line();
