@@ -13,6 +13,7 @@ import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.ClientAddress;
 import org.osgres.api.session.StartupInfo;
+import org.osgres.postmaster.tls.TlsTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ final class ConnectionStartup implements Runnable {
                 return;
             }
             postmaster.checkAcceptingConnections();
+            ClientAddress origin = channel.origin() != null ? channel.origin() : this.origin; // with TLS, if any
             StartupInfo info = new StartupInfo(startup.version(), startup.parameters(), origin);
             slot = postmaster.slots().acquire(channel);
             final BackendSlots.Slot owned = slot;
@@ -62,6 +64,7 @@ final class ConnectionStartup implements Runnable {
             sendAuthenticationOk();
             timeout.cancel(false);
             owned.status().setIdentity(info.user(), info.database(), origin);
+            TlsTransport.reportStatus(owned.status(), origin.tls());
             postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
         } catch (PgException e) {
             if (!channel.isClosed()) {
