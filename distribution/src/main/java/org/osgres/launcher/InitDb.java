@@ -90,7 +90,8 @@ final class InitDb {
                     + "\" for \"host\" connections");
             return 1;
         }
-        if (PASSWORD_METHODS.contains(authLocal) && PASSWORD_METHODS.contains(authHost) && pwfile == null) {
+        if (authLocal != null && authHost != null && PASSWORD_METHODS.contains(authLocal)
+                && PASSWORD_METHODS.contains(authHost) && pwfile == null) {
             System.err.println(PROGRAM + ": error: must specify a password for the superuser to enable password"
                     + " authentication");
             return 1;
