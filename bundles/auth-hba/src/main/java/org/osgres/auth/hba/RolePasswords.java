@@ -68,6 +68,11 @@ public final class RolePasswords {
         if (nul != all.length - 1) {
             throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
         }
+        if (nul == 0) {
+            // libpq never sends one; other clients must not get in with it where an external
+            // system checks the password
+            throw PgException.fatal(SqlState.INVALID_PASSWORD, "empty password returned by client");
+        }
         return new String(all, 0, nul, StandardCharsets.UTF_8);
     }
 
