@@ -88,7 +88,12 @@ final class ConnectionStartup implements Runnable {
     private void report(PgException e) {
         Severity severity = e.severity().isError() ? (e.severity() == Severity.ERROR ? Severity.FATAL : e.severity())
                 : Severity.FATAL;
-        LOG.info("{}:  {}", severity, e.getMessage());
+        String logDetail = e.logDetail() != null ? e.logDetail() : e.detail();
+        if (logDetail == null) {
+            LOG.info("{}:  {}", severity, e.getMessage());
+        } else {
+            LOG.info("{}:  {}\nDETAIL:  {}", severity, e.getMessage(), logDetail);
+        }
         MessageBuilder m = new MessageBuilder();
         ErrorResponses.write(m, severity, e);
         try {

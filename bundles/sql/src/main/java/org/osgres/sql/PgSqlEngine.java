@@ -4,6 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgres.api.auth.ClientAuthentication;
+import org.osgres.api.auth.PasswordEncryption;
+import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.session.BackendRegistry;
+import org.osgres.api.sql.SystemView;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.sql.ParsedStatement;
@@ -11,10 +20,12 @@ import org.osgres.api.sql.PreparedStatement;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.SqlEngine;
 import org.osgres.sql.analyze.Analyzer;
+import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
 import org.osgres.sql.exec.Plan;
 import org.osgres.sql.exec.PreparedStatementImpl;
+import org.osgres.sql.exec.RoleCommands;
 import org.osgres.sql.exec.SelectPlan;
 import org.osgres.sql.exec.UtilityPlan;
 import org.osgres.sql.parser.Ast;
@@ -30,11 +41,72 @@ import org.osgres.sql.types.PgType;
  * analyzes one (Analyzer, SelectPlan, UtilityPlan), inferring parameter types; the prepared
  * statement binds parameters into a PortalImpl that runs and encodes rows.
  *
+ * The other subsystems' services arrive as optional dynamic references and are kept in
+ * EngineServices: the SystemView services (pg_settings, pg_stat_activity, ...) by name, the
+ * RoleCatalog and PasswordEncryption for role DDL, the BackendRegistry for pg_cancel_backend()
+ * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf().
+ *
  * Entry points: parse(), prepare().
  * See also: parser.Parser -- grammar; analyze.Analyzer -- types; exec.PortalImpl -- execution.
  */
 @Component(service = SqlEngine.class)
 public final class PgSqlEngine implements SqlEngine {
+    private final EngineServices services = new EngineServices();
+
+    /** The services this engine reaches; tests fill it directly. */
+    public EngineServices services() {
+        return services;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSystemView(SystemView view) {
+        services.addView(view);
+    }
+
+    void removeSystemView(SystemView view) {
+        services.removeView(view);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setRoleCatalog(RoleCatalog catalog) {
+        services.setRoleCatalog(catalog);
+    }
+
+    void unsetRoleCatalog(RoleCatalog catalog) {
+        services.setRoleCatalog(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setPasswordEncryption(PasswordEncryption encryption) {
+        services.setPasswordEncryption(encryption);
+    }
+
+    void unsetPasswordEncryption(PasswordEncryption encryption) {
+        services.setPasswordEncryption(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setBackendRegistry(BackendRegistry registry) {
+        services.setBackendRegistry(registry);
+    }
+
+    void unsetBackendRegistry(BackendRegistry registry) {
+        services.setBackendRegistry(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setClientAuthentication(ClientAuthentication authentication) {
+        services.setClientAuthentication(authentication);
+    }
+
+    void unsetClientAuthentication(ClientAuthentication authentication) {
+        services.setClientAuthentication(null);
+    }
 
     @Override
     public List<ParsedStatement> parse(String queryString) {
@@ -56,6 +128,7 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.SetStmt s -> UtilityPlan.forSet(s);
             case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);
             case Ast.TransactionStmt t -> UtilityPlan.forTransaction(t);
+            case Ast.RoleStmt r -> RoleCommands.plan(r, services, ps.source());
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };
@@ -64,6 +137,6 @@ public final class PgSqlEngine implements SqlEngine {
         for (int i = 0; i < types.length; i++) {
             types[i] = slots.get(i).type;
         }
-        return new PreparedStatementImpl(statement, plan, types);
+        return new PreparedStatementImpl(statement, plan, types, services);
     }
 }

@@ -38,9 +38,12 @@ final class TestSession implements SessionContext {
         return 4242;
     }
 
+    /** The session user; tests switch it to run statements as another role. */
+    String user = "postgres";
+
     @Override
     public String user() {
-        return "postgres";
+        return user;
     }
 
     @Override
@@ -141,6 +144,7 @@ final class TestSession implements SessionContext {
             define("extra_float_digits", GucType.INTEGER, "", "1", "Sets the number of digits displayed.");
             define("server_version_num", GucType.INTEGER, "", "150018", "Shows the server version as an integer.");
             define("integer_datetimes", GucType.BOOL, "", "on", "Datetimes are integer based.");
+            define("password_encryption", GucType.STRING, "", "scram-sha-256", "Chooses the algorithm for encrypting passwords.");
             define("client_encoding", GucType.STRING, "", "UTF8", "Sets the client's character set encoding.");
         }
 

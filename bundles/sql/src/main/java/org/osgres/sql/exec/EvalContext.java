@@ -13,9 +13,41 @@ import org.osgres.api.sql.SessionContext;
 public final class EvalContext {
     private final SessionContext session;
     private final Object[] params;
+    private final EngineServices services;
+    /** The scan row expressions read their Vars from (PostgreSQL: ecxt_scantuple). */
+    Object[] row;
+    /** The current group's aggregate results (PostgreSQL: ecxt_aggvalues). */
+    Object[] aggValues;
+
     public EvalContext(SessionContext session, Object[] params) {
+        this(session, params, new EngineServices());
+    }
+
+    public EvalContext(SessionContext session, Object[] params, EngineServices services) {
         this.session = session;
         this.params = params;
+        this.services = services;
+    }
+
+    /** The other subsystems' services (role catalog, backend registry, ...). */
+    public EngineServices services() {
+        return services;
+    }
+
+    public Object[] row() {
+        return row;
+    }
+
+    public void setRow(Object[] row) {
+        this.row = row;
+    }
+
+    public Object[] aggValues() {
+        return aggValues;
+    }
+
+    public void setAggValues(Object[] aggValues) {
+        this.aggValues = aggValues;
     }
 
     public SessionContext session() {

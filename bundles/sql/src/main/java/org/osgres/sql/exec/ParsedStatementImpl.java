@@ -27,6 +27,11 @@ public record ParsedStatementImpl(Ast.Stmt stmt, String source, int start, int e
                 case ROLLBACK -> "ROLLBACK";
             };
             case Ast.UnsupportedStmt u -> u.tag();
+            case Ast.CreateRoleStmt r -> "CREATE ROLE";
+            case Ast.AlterRoleStmt r -> "ALTER ROLE";
+            case Ast.RenameRoleStmt r -> "ALTER ROLE";
+            case Ast.DropRoleStmt r -> "DROP ROLE";
+            case Ast.GrantRoleStmt r -> r.grant() ? "GRANT ROLE" : "REVOKE ROLE";
         };
     }
 

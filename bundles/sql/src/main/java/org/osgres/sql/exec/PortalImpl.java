@@ -27,11 +27,14 @@ public final class PortalImpl implements Portal {
     private final Plan plan;
     private final List<ColumnDescriptor> columns;
     private final Object[] params;
+    private final EngineServices services;
     private Plan.Output output;
     private int next;
     private boolean closed;
 
-    PortalImpl(Plan plan, List<ColumnDescriptor> columns, Object[] params, SessionContext session) {
+    PortalImpl(Plan plan, List<ColumnDescriptor> columns, Object[] params, SessionContext session,
+            EngineServices services) {
+        this.services = services;
         this.plan = plan;
         this.columns = columns;
         this.params = params;
@@ -44,7 +47,7 @@ public final class PortalImpl implements Portal {
 
     @Override
     public ExecutionResult execute(long maxRows, RowSink sink, SessionContext session) throws IOException {
-        EvalContext ctx = new EvalContext(session, params);
+        EvalContext ctx = new EvalContext(session, params, services);
         if (output == null) {
             output = plan.run(ctx);
         }

@@ -27,8 +27,15 @@ public final class PreparedStatementImpl implements PreparedStatement {
     private final ParsedStatement statement;
     private final Plan plan;
     private final PgType[] paramTypes;
+    private final EngineServices services;
 
     public PreparedStatementImpl(ParsedStatement statement, Plan plan, PgType[] paramTypes) {
+        this(statement, plan, paramTypes, new EngineServices());
+    }
+
+    public PreparedStatementImpl(ParsedStatement statement, Plan plan, PgType[] paramTypes,
+            EngineServices services) {
+        this.services = services;
         this.statement = statement;
         this.plan = plan;
         this.paramTypes = paramTypes;
@@ -115,6 +122,6 @@ public final class PreparedStatementImpl implements PreparedStatement {
                 throw new PgException(SqlState.PROTOCOL_VIOLATION, "unsupported format code: " + f);
             }
         }
-        return new PortalImpl(plan, describe(plan.columns(), resultFormats), params, session);
+        return new PortalImpl(plan, describe(plan.columns(), resultFormats), params, session, services);
     }
 }

@@ -91,7 +91,51 @@ public final class Ast {
     }
 
     /** A statement (the stmt productions). */
-    public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt {
+    public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt,
+            RoleStmt {
+    }
+
+    /** The role statements (CreateRoleStmt, AlterRoleStmt, RenameStmt, DropRoleStmt, GrantRoleStmt). */
+    public sealed interface RoleStmt extends Stmt permits CreateRoleStmt, AlterRoleStmt, RenameRoleStmt,
+            DropRoleStmt, GrantRoleStmt {
+    }
+
+    public enum RoleStmtKind { ROLE, USER, GROUP }
+
+    /**
+     * A RoleSpec: a role name, or one of the special specifiers (kind "public", "current_user",
+     * "current_role", "session_user"; name is null for those).
+     */
+    public record RoleSpec(String kind, String name, int location) {
+        public boolean isName() {
+            return name != null;
+        }
+    }
+
+    /**
+     * One role option (a DefElem): name is PostgreSQL's defname ("superuser", "canlogin",
+     * "password", "connectionlimit", "validUntil", "addroleto", "rolemembers", "adminmembers",
+     * ...); value is a Boolean, Integer, String, List of RoleSpec, or null (PASSWORD NULL).
+     */
+    public record RoleOption(String name, Object value, int location) {
+    }
+
+    public record CreateRoleStmt(RoleStmtKind kind, String name, List<RoleOption> options) implements RoleStmt {
+    }
+
+    /** ALTER ROLE/USER name [WITH] options; ALTER GROUP g ADD|DROP USER u (action +1 / -1 on rolemembers). */
+    public record AlterRoleStmt(RoleSpec role, List<RoleOption> options, int action) implements RoleStmt {
+    }
+
+    public record RenameRoleStmt(String oldName, String newName) implements RoleStmt {
+    }
+
+    public record DropRoleStmt(List<RoleSpec> roles, boolean missingOk) implements RoleStmt {
+    }
+
+    /** GRANT/REVOKE role, ...: roles are the granted roles (with locations), grantees the members. */
+    public record GrantRoleStmt(boolean grant, List<RoleSpec> roles, List<RoleSpec> grantees, boolean adminOption,
+            RoleSpec grantedBy) implements RoleStmt {
     }
 
     public record ResTarget(Expr expr, String alias, int location) {

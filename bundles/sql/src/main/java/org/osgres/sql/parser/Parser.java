@@ -150,6 +150,16 @@ public final class Parser {
                     return UtilityParser.show(this);
                 case "begin", "start", "commit", "end", "rollback", "abort":
                     return UtilityParser.transaction(this);
+                case "create", "alter", "drop", "grant", "revoke":
+                    if (RoleParser.isRoleStatement(this)) {
+                        return switch (t.text()) {
+                            case "create" -> RoleParser.create(this);
+                            case "alter" -> RoleParser.alter(this);
+                            case "drop" -> RoleParser.drop(this);
+                            default -> RoleParser.grantOrRevoke(this);
+                        };
+                    }
+                    return unsupported();
                 default:
                     if (UNSUPPORTED_LEADERS.contains(t.text())) {
                         return unsupported();

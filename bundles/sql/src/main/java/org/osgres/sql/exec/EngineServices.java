@@ -1,0 +1,95 @@
+package org.osgres.sql.exec;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgres.api.auth.ClientAuthentication;
+import org.osgres.api.auth.PasswordEncryption;
+import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.session.BackendRegistry;
+import org.osgres.api.sql.SystemView;
+
+/*
+ * EngineServices: the other subsystems' services the SQL engine reaches while it analyzes and
+ * runs statements (PostgreSQL reaches the same things through shared memory and the system
+ * catalogs: pg_authid, the PGPROC array, the GUC table, the system views).
+ *
+ * PgSqlEngine fills it from its dynamic references; each one may come and go, so readers take
+ * a snapshot of the field once per use. A statement analyzed when a service was absent fails
+ * when it runs, not when it is prepared.
+ *
+ * Entry points: roles(), passwordEncryption(), backends(), clientAuthentication(), view().
+ */
+public final class EngineServices {
+    private final Map<String, SystemView> views = new ConcurrentHashMap<>();
+    private volatile RoleCatalog roleCatalog;
+    private volatile PasswordEncryption passwordEncryption;
+    private volatile BackendRegistry backendRegistry;
+    private volatile ClientAuthentication clientAuthentication;
+
+    public void setRoleCatalog(RoleCatalog roleCatalog) {
+        this.roleCatalog = roleCatalog;
+    }
+
+    public void setPasswordEncryption(PasswordEncryption passwordEncryption) {
+        this.passwordEncryption = passwordEncryption;
+    }
+
+    public void setBackendRegistry(BackendRegistry backendRegistry) {
+        this.backendRegistry = backendRegistry;
+    }
+
+    public void setClientAuthentication(ClientAuthentication clientAuthentication) {
+        this.clientAuthentication = clientAuthentication;
+    }
+
+    public void addView(SystemView view) {
+        views.put(view.name().toLowerCase(Locale.ROOT), view);
+    }
+
+    /** Removes the view only when it is still the one registered under its name. */
+    public void removeView(SystemView view) {
+        views.remove(view.name().toLowerCase(Locale.ROOT), view);
+    }
+
+    /** A system view by its (lower-case) name. */
+    public Optional<SystemView> view(String name) {
+        return Optional.ofNullable(views.get(name));
+    }
+
+    /** The role catalog; 58000-style failure when the auth bundle is not running. */
+    public RoleCatalog roles() {
+        RoleCatalog c = roleCatalog;
+        if (c == null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no role catalog service is installed");
+        }
+        return c;
+    }
+
+    /** The role catalog, or null when none is installed. */
+    public RoleCatalog rolesOrNull() {
+        return roleCatalog;
+    }
+
+    public PasswordEncryption passwordEncryption() {
+        PasswordEncryption p = passwordEncryption;
+        if (p == null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no password encryption service is installed")
+                    .withHint("Install a bundle that provides org.osgres.api.auth.PasswordEncryption.");
+        }
+        return p;
+    }
+
+    /** The backend registry, or null when the postmaster does not provide one (unit tests). */
+    public BackendRegistry backends() {
+        return backendRegistry;
+    }
+
+    public ClientAuthentication clientAuthentication() {
+        return clientAuthentication;
+    }
+}
