@@ -27,7 +27,10 @@ import org.osgres.sql.types.TypeIO;
  * offending node, converted to PostgreSQL's 1-based character position.
  *
  * Entry points: transform(), columnName(), resolveUnknown(), params().
- * See also: Coercion -- casts and common types; StatementAnalyzer -- statements.
+ * Column references resolve through the query's Scope (FROM); aggregate calls go to
+ * Aggregates, subqueries to QueryAnalyzer.
+ *
+ * See also: Coercion -- casts and common types; QueryAnalyzer -- SELECT statements.
  */
 public final class Analyzer {
     private final String src;
