@@ -61,8 +61,12 @@ public final class Analyzer {
         }
     }
 
+    /** The analyzer of the query a subquery is in (for outer references), or null. */
+    Analyzer parent;
+
     /** An analyzer for a subquery: the same query text and parameters, its own FROM and aggregates. */
     Analyzer(Analyzer parent) {
+        this.parent = parent;
         this.src = parent.src;
         this.params = parent.params;
         this.services = parent.services;
@@ -339,6 +343,9 @@ public final class Analyzer {
             case Ast.SubLink l -> {
                 if (l.kind() == Ast.SubLinkKind.EXISTS) {
                     yield "2exists";
+                }
+                if (l.kind() == Ast.SubLinkKind.ANY) {
+                    yield null;
                 }
                 List<Ast.ResTarget> t = l.select().targets();
                 if (t.isEmpty()) {

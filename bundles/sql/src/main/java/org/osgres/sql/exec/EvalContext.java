@@ -18,6 +18,8 @@ public final class EvalContext {
     Object[] row;
     /** The current group's aggregate results (PostgreSQL: ecxt_aggvalues). */
     Object[] aggValues;
+    /** The tuples of the queries a running subquery is nested in, innermost last (outer references). */
+    final java.util.List<Object[]> outerRows = new java.util.ArrayList<>();
 
     public EvalContext(SessionContext session, Object[] params) {
         this(session, params, new EngineServices());
