@@ -26,7 +26,7 @@ import org.osgres.api.sql.TransactionStatus;
  * their units and messages, SET LOCAL undone at the end of a block, notices collected.
  */
 final class TestSession implements SessionContext {
-    final TestSettings settings = new TestSettings();
+    final Settings settings;
     private final Map<String, String> sessionValues = new HashMap<>();
     private final Map<String, String> localValues = new HashMap<>();
     private final Interrupts interrupts = new Interrupts();
@@ -36,6 +36,23 @@ final class TestSession implements SessionContext {
     @Override
     public int backendPid() {
         return 4242;
+    }
+
+    TestSession() {
+        this(new TestSettings());
+    }
+
+    /** A session over other settings (the config bundle's real GUC table). */
+    TestSession(Settings settings) {
+        this.settings = settings;
+    }
+
+    private String canonical(String name) {
+        if (settings instanceof TestSettings t) {
+            return t.canonical(name);
+        }
+        return settings.definition(name).map(d -> d.name()).orElseThrow(() -> new PgException(
+                SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\""));
     }
 
     /** The session user; tests switch it to run statements as another role. */
@@ -58,7 +75,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public String getSetting(String name) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         if (localValues.containsKey(n)) {
             return localValues.get(n);
         }
@@ -70,7 +87,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public void setSetting(String name, String internalValue, boolean local) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         if (local) {
             if (status != TransactionStatus.IDLE) {
                 localValues.put(n, internalValue);
@@ -83,7 +100,7 @@ final class TestSession implements SessionContext {
 
     @Override
     public void resetSetting(String name) {
-        String n = settings.canonical(name);
+        String n = canonical(name);
         sessionValues.remove(n);
         localValues.remove(n);
     }

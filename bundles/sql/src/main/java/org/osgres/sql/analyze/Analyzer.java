@@ -7,6 +7,8 @@ import java.util.List;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.sql.analyze.Coercion.Context;
+import org.osgres.sql.exec.AggCall;
+import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.Nodes.Node;
 import org.osgres.sql.parser.Ast;
@@ -25,12 +27,24 @@ import org.osgres.sql.types.TypeIO;
  * offending node, converted to PostgreSQL's 1-based character position.
  *
  * Entry points: transform(), columnName(), resolveUnknown(), params().
- * See also: Coercion -- casts and common types; StatementAnalyzer -- statements.
+ * Column references resolve through the query's Scope (FROM); aggregate calls go to
+ * Aggregates, subqueries to QueryAnalyzer.
+ *
+ * See also: Coercion -- casts and common types; QueryAnalyzer -- SELECT statements.
  */
 public final class Analyzer {
     private final String src;
     private final List<Nodes.ParamSlot> params;
     final Coercion coercion = new Coercion(this);
+    /** The services (system views) FROM reads; set by the engine. */
+    EngineServices services = new EngineServices();
+    /** The FROM clause's columns, or null outside a query with FROM. */
+    Scope scope;
+    /** Where aggregates go, or null where they are not allowed (then aggContext names the clause). */
+    List<AggCall> aggregates;
+    String aggContext = "this context";
+    /** True while transforming an aggregate's arguments. */
+    boolean inAggregateArgs;
 
     /** declared: the client's parameter type OIDs (0 or missing: infer). */
     public Analyzer(String src, int[] declared) {
@@ -45,6 +59,25 @@ public final class Analyzer {
                 params.add(new Nodes.ParamSlot(t, t != null));
             }
         }
+    }
+
+    /** The analyzer of the query a subquery is in (for outer references), or null. */
+    Analyzer parent;
+
+    /** An analyzer for a subquery: the same query text and parameters, its own FROM and aggregates. */
+    Analyzer(Analyzer parent) {
+        this.parent = parent;
+        this.src = parent.src;
+        this.params = parent.params;
+        this.services = parent.services;
+    }
+
+    public void setServices(EngineServices services) {
+        this.services = services;
+    }
+
+    String src() {
+        return src;
     }
 
     /** The parameters, with inferred types; undetermined ones become text. */
@@ -96,7 +129,8 @@ public final class Analyzer {
     public Node transform(Ast.Expr e) {
         return switch (e) {
             case Ast.Const c -> constant(c);
-            case Ast.ColumnRef c -> throw columnError(c);
+            case Ast.ColumnRef c -> scope != null ? scope.resolve(this, c) : throwColumnError(c);
+            case Ast.SubLink l -> QueryAnalyzer.subLink(this, l);
             case Ast.ParamRef p -> param(p);
             case Ast.OpExpr o -> operator(o.op(), o.left() == null ? null : transform(o.left()),
                     transform(o.right()), o.left() == null ? -1 : o.left().location(), o.right().location(),
@@ -108,7 +142,8 @@ public final class Analyzer {
                     b.arg().location()),
                     b.which().equals("unknown") ? null : Boolean.valueOf(b.which().equals("true")), b.isNot());
             case Ast.TypeCast t -> typeCast(t);
-            case Ast.FuncCall f -> ExprFunctions.call(this, f);
+            case Ast.FuncCall f -> Aggregates.isAggregate(f) ? Aggregates.transform(this, f)
+                    : ExprFunctions.call(this, f);
             case Ast.SqlValue v -> ExprFunctions.sqlValue(this, v);
             case Ast.CaseExpr c -> ExprFunctions.caseExpr(this, c);
             case Ast.CoalesceExpr c -> ExprFunctions.coalesce(this, c);
@@ -121,7 +156,11 @@ public final class Analyzer {
         };
     }
 
-    private PgException columnError(Ast.ColumnRef c) {
+    private Node throwColumnError(Ast.ColumnRef c) {
+        throw columnError(c);
+    }
+
+    PgException columnError(Ast.ColumnRef c) {
         if (c.names().size() > 1) {
             return error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \"" + c.names().get(0)
                     + "\"", c.location());
@@ -301,6 +340,19 @@ public final class Analyzer {
             case Ast.FuncCall f -> "2" + f.colname();
             case Ast.SqlValue v -> "2" + v.name();
             case Ast.CoalesceExpr c -> "2coalesce";
+            case Ast.SubLink l -> {
+                if (l.kind() == Ast.SubLinkKind.EXISTS) {
+                    yield "2exists";
+                }
+                if (l.kind() == Ast.SubLinkKind.ANY) {
+                    yield null;
+                }
+                List<Ast.ResTarget> t = l.select().targets();
+                if (t.isEmpty()) {
+                    yield null;
+                }
+                yield "2" + (t.get(0).alias() != null ? t.get(0).alias() : columnName(t.get(0).expr()));
+            }
             case Ast.NullIfExpr n -> "2nullif";
             case Ast.MinMaxExpr m -> m.greatest() ? "2greatest" : "2least";
             case Ast.CaseExpr c -> {

@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
+import org.osgres.sql.exec.AdminFunctions;
 import org.osgres.sql.exec.Builtins;
 import org.osgres.sql.exec.Guc;
 import org.osgres.sql.types.Numerics;
@@ -38,7 +39,8 @@ import org.osgres.sql.types.PgType;
 /*
  * FunctionCatalog: the built-in functions (PostgreSQL: catalog/pg_proc.dat, with bodies from
  * utils/adt/int.c, float.c, numeric.c, varlena.c, oracle_compat.c, misc.c, guc.c,
- * timestamp.c, version.c).
+ * timestamp.c, version.c; the administration functions of misc.c and signalfuncs.c in
+ * exec.AdminFunctions).
  *
  * Entry points: register().
  */
@@ -329,5 +331,20 @@ final class FunctionCatalog {
         c.fn("statement_timestamp", List.of(), TIMESTAMPTZ, (a, x) -> x.statementStart());
         c.fnNonStrict("clock_timestamp", List.of(), TIMESTAMPTZ, (a, x) -> OffsetDateTime.now(ZoneOffset.UTC));
         c.fn("pg_postmaster_start_time", List.of(), TIMESTAMPTZ, (a, x) -> START_TIME);
+        admin(c);
+    }
+
+    /** Server administration (misc.c, signalfuncs.c, xlogfuncs.c, network.c). */
+    private static void admin(Catalog c) {
+        c.fn("pg_sleep", List.of(FLOAT8), PgType.VOID, (a, x) -> AdminFunctions.sleep((Double) a[0], x));
+        c.fn("pg_cancel_backend", List.of(INT4), BOOL, (a, x) -> AdminFunctions.cancelBackend((Integer) a[0], x));
+        c.fn("pg_terminate_backend", List.of(INT4), BOOL,
+                (a, x) -> AdminFunctions.terminateBackend((Integer) a[0], 0, x));
+        c.fn("pg_terminate_backend", List.of(INT4, INT8), BOOL,
+                (a, x) -> AdminFunctions.terminateBackend((Integer) a[0], (Long) a[1], x));
+        c.fn("pg_reload_conf", List.of(), BOOL, (a, x) -> AdminFunctions.reloadConf(x));
+        c.fn("pg_is_in_recovery", List.of(), BOOL, (a, x) -> false);
+        c.fnNonStrict("inet_client_addr", List.of(), PgType.INET, (a, x) -> AdminFunctions.clientAddr(x));
+        c.fnNonStrict("inet_client_port", List.of(), INT4, (a, x) -> AdminFunctions.clientPort(x));
     }
 }

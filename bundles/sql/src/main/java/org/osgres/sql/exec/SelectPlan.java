@@ -12,11 +12,11 @@ import org.osgres.sql.parser.Lexer;
 import org.osgres.sql.types.PgType;
 
 /*
- * SelectPlan: SELECT without tables and VALUES (PostgreSQL: analyze.c transformSelectStmt and
+ * SelectPlan: VALUES lists (and the SELECT without FROM they share a shape with) (PostgreSQL: analyze.c transformSelectStmt and
  * transformValuesClause, then nodeResult.c, nodeValuesscan.c and nodeLimit.c).
  *
  * A SELECT without FROM has one implicit row: WHERE filters it, LIMIT and OFFSET (evaluated
- * first, as nodeLimit.c does) cut it. FROM fails with 42P01 until osgres has tables.
+ * first, as nodeLimit.c does) cut it. PgSqlEngine sends SELECT to QueryAnalyzer and only VALUES here.
  *
  * Entry points: analyze(), run().
  */
@@ -36,11 +36,6 @@ public final class SelectPlan implements Plan {
     }
 
     public static SelectPlan analyze(Ast.SelectStmt s, Analyzer an, String src) {
-        if (!s.from().isEmpty()) {
-            Ast.RangeVar rv = s.from().get(0);
-            throw new PgException(SqlState.UNDEFINED_TABLE, "relation \"" + rv.name() + "\" does not exist")
-                    .atPosition(Lexer.position(src, rv.location()));
-        }
         if (s.starLocation() >= 0) {
             throw new PgException(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid")
                     .atPosition(Lexer.position(src, s.starLocation()));

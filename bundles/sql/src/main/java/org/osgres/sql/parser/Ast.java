@@ -16,7 +16,7 @@ public final class Ast {
     /** An expression (PostgreSQL: the a_expr productions). */
     public sealed interface Expr permits Const, ColumnRef, ParamRef, OpExpr, BoolExpr, NullTest, BoolTest,
             TypeCast, FuncCall, SqlValue, CaseExpr, CoalesceExpr, NullIfExpr, MinMaxExpr, InExpr, BetweenExpr,
-            LikeExpr, DistinctExpr {
+            LikeExpr, DistinctExpr, SubLink {
         int location();
     }
 
@@ -54,8 +54,24 @@ public final class Ast {
     public record TypeCast(Expr arg, TypeName type, int location) implements Expr {
     }
 
-    /** A function call; colname is what FigureColname reports (the function's name). */
-    public record FuncCall(String name, List<Expr> args, int location, String colname) implements Expr {
+    /**
+     * A function call; colname is what FigureColname reports (the function's name). star is
+     * count(*); distinct is agg(DISTINCT x).
+     */
+    public record FuncCall(String name, List<Expr> args, int location, String colname, boolean star,
+            boolean distinct) implements Expr {
+        public FuncCall(String name, List<Expr> args, int location, String colname) {
+            this(name, args, location, colname, false, false);
+        }
+    }
+
+    public enum SubLinkKind { EXISTS, EXPR, ANY }
+
+    /**
+     * A subquery in an expression: EXISTS (SELECT ...), a scalar (SELECT ...), or testExpr IN
+     * (SELECT ...) as ANY with the = operator (testExpr is null for the other kinds).
+     */
+    public record SubLink(SubLinkKind kind, Expr testExpr, SelectStmt select, int location) implements Expr {
     }
 
     /** CURRENT_USER, CURRENT_TIMESTAMP and the like (SQLValueFunction). */
@@ -141,14 +157,32 @@ public final class Ast {
     public record ResTarget(Expr expr, String alias, int location) {
     }
 
-    public record RangeVar(String name, int location) {
+    /** A FROM-clause item: a relation or a join of two items. */
+    public sealed interface FromItem permits RangeVar, JoinExpr {
+    }
+
+    /** A relation in FROM; name may be schema-qualified ("pg_catalog.pg_settings"); alias may be null. */
+    public record RangeVar(String name, String alias, int location) implements FromItem {
+    }
+
+    public enum JoinKind { INNER, LEFT, CROSS }
+
+    /** left JOIN right ON quals; quals is null for CROSS JOIN. */
+    public record JoinExpr(JoinKind kind, FromItem left, FromItem right, Expr quals, int location)
+            implements FromItem {
+    }
+
+    /** ORDER BY item; nullsFirst null means the default (NULLS LAST for ASC, FIRST for DESC). */
+    public record SortBy(Expr expr, boolean desc, Boolean nullsFirst, int location) {
     }
 
     /**
      * SELECT or VALUES. For VALUES, values holds the rows and targets is empty. starLocation is
-     * the offset of a bare * in the target list, or -1.
+     * the offset of the first * in the target list, or -1; a * target is a ColumnRef whose last
+     * name is "*".
      */
-    public record SelectStmt(List<ResTarget> targets, List<RangeVar> from, Expr where, Expr limit, Expr offset,
+    public record SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
+            List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
             List<List<Expr>> values, int starLocation) implements Stmt {
     }
 

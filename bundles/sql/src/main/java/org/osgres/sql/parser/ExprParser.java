@@ -133,8 +133,11 @@ final class ExprParser {
                 ps.next();
                 ps.expectPunct('(');
                 if (ps.peek().isKeyword("select")) {
-                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "subqueries are not supported by osgres yet")
-                            .atPosition(Lexer.position(ps.src, ps.peek().start()));
+                    Ast.SelectStmt sub = ps.selectStmt();
+                    ps.expectPunct(')');
+                    Expr any = new Ast.SubLink(Ast.SubLinkKind.ANY, left, sub, t.start());
+                    left = not ? new Ast.BoolExpr(Ast.BoolOp.NOT, List.of(any), t.start()) : any;
+                    continue;
                 }
                 List<Expr> list = exprList();
                 ps.expectPunct(')');
@@ -248,9 +251,14 @@ final class ExprParser {
             case PUNCT:
                 if (t.isPunct('(')) {
                     ps.next();
-                    if (ps.peek().isKeyword("select") || ps.peek().isKeyword("values")) {
+                    if (ps.peek().isKeyword("select")) {
+                        Ast.SelectStmt sub = ps.selectStmt();
+                        ps.expectPunct(')');
+                        return new Ast.SubLink(Ast.SubLinkKind.EXPR, null, sub, t.start());
+                    }
+                    if (ps.peek().isKeyword("values")) {
                         throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                                "subqueries are not supported by osgres yet")
+                                "VALUES subqueries are not supported by osgres yet")
                                 .atPosition(Lexer.position(ps.src, ps.peek().start()));
                     }
                     Expr e = expr();
@@ -324,7 +332,16 @@ final class ExprParser {
                     return new Ast.FuncCall("position", List.of(hay, needle), t.start(), "position");
                 }
                 break;
-            case "exists", "array", "row":
+            case "exists":
+                if (ps.peekAt(1).isPunct('(') && ps.peekAt(2).isKeyword("select")) {
+                    ps.next();
+                    ps.next();
+                    Ast.SelectStmt sub = ps.selectStmt();
+                    ps.expectPunct(')');
+                    return new Ast.SubLink(Ast.SubLinkKind.EXISTS, null, sub, t.start());
+                }
+                throw syntaxError();
+            case "array", "row":
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, t.text().toUpperCase() + " is not supported by osgres yet")
                         .atPosition(Lexer.position(ps.src, t.start()));
             default:
@@ -368,6 +385,10 @@ final class ExprParser {
         while (ps.peek().isPunct('.')) {
             ps.next();
             Token n = ps.next();
+            if (n.isOp("*")) {
+                names.add("*");
+                return new Ast.ColumnRef(names, first.start());
+            }
             if (n.kind() != Token.Kind.IDENT && n.kind() != Token.Kind.QIDENT) {
                 throw ps.syntaxError(n);
             }
@@ -377,15 +398,21 @@ final class ExprParser {
         if (ps.peek().isPunct('(')) {
             ps.next();
             List<Expr> args = new ArrayList<>();
+            boolean star = false;
+            boolean distinct = false;
             if (ps.peek().isOp("*")) {
-                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "aggregate functions are not supported by osgres yet")
-                        .atPosition(Lexer.position(ps.src, first.start()));
-            }
-            if (!ps.peek().isPunct(')')) {
+                ps.next();
+                star = true;
+            } else if (!ps.peek().isPunct(')')) {
+                if (ps.acceptKeyword("distinct")) {
+                    distinct = true;
+                } else {
+                    ps.acceptKeyword("all");
+                }
                 args = exprList();
             }
             ps.expectPunct(')');
-            return new Ast.FuncCall(String.join(".", names), args, first.start(), last);
+            return new Ast.FuncCall(String.join(".", names), args, first.start(), last, star, distinct);
         }
         if (ps.peek().kind() == Token.Kind.SCONST && names.size() <= 2) {
             Token s = ps.next();

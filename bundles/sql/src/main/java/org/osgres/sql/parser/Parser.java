@@ -13,15 +13,17 @@ import org.osgres.sql.parser.Ast.Stmt;
  * Parser: a recursive-descent parser for osgres's part of PostgreSQL's grammar (PostgreSQL:
  * parser/gram.y, with its operator precedence table, and parser.c's raw_parser).
  *
- * stmtmulti splits at semicolons; empty statements are dropped. SELECT / VALUES, SET, RESET,
- * SHOW and the transaction statements parse fully; other statements are recognised by their
- * leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
+ * stmtmulti splits at semicolons; empty statements are dropped. SELECT (with FROM, joins,
+ * WHERE, GROUP BY, HAVING, ORDER BY, LIMIT / OFFSET, DISTINCT) and VALUES, SET, RESET, SHOW,
+ * the transaction statements and the role statements (RoleParser) parse fully; other
+ * statements are recognised by their leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
  * lowest first: OR, AND, NOT, IS, comparison, BETWEEN/IN/LIKE, other operators, + -, * / %, ^,
  * unary minus, ::. Syntax errors are 42601 "syntax error at or near" the offending token, or
  * "at end of input", positioned as PostgreSQL positions them.
  *
  * Entry points: parse() -- the statements of a query string, each with its source range.
- * See also: Lexer -- tokens; ExprParser -- the expression productions; Ast -- the nodes.
+ * See also: Lexer -- tokens; ExprParser -- the expression productions; RoleParser -- role
+ * statements; UtilityParser -- SET, SHOW and transactions; Ast -- the nodes.
  */
 public final class Parser {
     /** One statement with its source range (offsets into the query string). */
@@ -210,11 +212,23 @@ public final class Parser {
     }
 
     private Stmt select() {
+        return selectStmt();
+    }
+
+    /** SELECT [ALL | DISTINCT] targets [FROM ...] [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT] [OFFSET]. */
+    Ast.SelectStmt selectStmt() {
         expectKeyword("select");
-        acceptKeyword("all");
+        boolean distinct = false;
         if (peek().isKeyword("distinct")) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SELECT DISTINCT is not supported by osgres yet")
-                    .atPosition(Lexer.position(src, peek().start()));
+            Token d = next();
+            if (peek().isKeyword("on")) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "SELECT DISTINCT ON is not supported by osgres yet")
+                        .atPosition(Lexer.position(src, d.start()));
+            }
+            distinct = true;
+        } else {
+            acceptKeyword("all");
         }
         ExprParser ep = new ExprParser(this);
         List<Ast.ResTarget> targets = new ArrayList<>();
@@ -227,9 +241,13 @@ public final class Parser {
                     if (star < 0) {
                         star = t.start();
                     }
+                    targets.add(new Ast.ResTarget(new Ast.ColumnRef(List.of("*"), t.start()), null, t.start()));
                     continue;
                 }
                 Expr e = ep.expr();
+                if (star < 0 && e instanceof Ast.ColumnRef c && c.names().get(c.names().size() - 1).equals("*")) {
+                    star = t.start();
+                }
                 String alias = null;
                 if (acceptKeyword("as")) {
                     Token a = next();
@@ -244,26 +262,48 @@ public final class Parser {
                 targets.add(new Ast.ResTarget(e, alias, t.start()));
             } while (acceptPunct(','));
         }
-        List<Ast.RangeVar> from = new ArrayList<>();
+        List<Ast.FromItem> from = new ArrayList<>();
         if (acceptKeyword("from")) {
             do {
-                Token t = peek();
-                StringBuilder name = new StringBuilder(identifier());
-                while (acceptPunct('.')) {
-                    name.append('.').append(identifier());
-                }
-                if (acceptKeyword("as")) {
-                    identifier();
-                } else if (peek().kind() == Token.Kind.QIDENT
-                        || (peek().kind() == Token.Kind.IDENT && !Keywords.isReserved(peek().text()))) {
-                    next();
-                }
-                from.add(new Ast.RangeVar(name.toString(), t.start()));
+                from.add(fromItem(ep));
             } while (acceptPunct(','));
         }
         Expr where = null;
         if (acceptKeyword("where")) {
             where = ep.expr();
+        }
+        List<Expr> groupBy = new ArrayList<>();
+        if (peek().isKeyword("group") && peekAt(1).isKeyword("by")) {
+            p += 2;
+            groupBy.addAll(ep.exprList());
+        }
+        Expr having = null;
+        if (acceptKeyword("having")) {
+            having = ep.expr();
+        }
+        List<Ast.SortBy> orderBy = new ArrayList<>();
+        if (peek().isKeyword("order") && peekAt(1).isKeyword("by")) {
+            p += 2;
+            do {
+                Token t = peek();
+                Expr e = ep.expr();
+                boolean desc = false;
+                if (acceptKeyword("desc")) {
+                    desc = true;
+                } else {
+                    acceptKeyword("asc");
+                }
+                Boolean nullsFirst = null;
+                if (acceptKeyword("nulls")) {
+                    if (acceptKeyword("first")) {
+                        nullsFirst = true;
+                    } else {
+                        expectKeyword("last");
+                        nullsFirst = false;
+                    }
+                }
+                orderBy.add(new Ast.SortBy(e, desc, nullsFirst, t.start()));
+            } while (acceptPunct(','));
         }
         Expr limit = null;
         Expr offset = null;
@@ -283,7 +323,73 @@ public final class Parser {
                 break;
             }
         }
-        return new Ast.SelectStmt(targets, from, where, limit, offset, List.of(), star);
+        return new Ast.SelectStmt(distinct, targets, from, where, groupBy, having, orderBy, limit, offset,
+                List.of(), star);
+    }
+
+    private static final Set<String> JOIN_WORDS = Set.of("join", "inner", "left", "right", "full", "cross",
+            "natural", "on", "using", "outer");
+
+    /** table_ref, then any joins that follow it (left-associative, as gram.y's joined_table). */
+    private Ast.FromItem fromItem(ExprParser ep) {
+        Ast.FromItem left = tableRef();
+        while (true) {
+            Token t = peek();
+            Ast.JoinKind kind;
+            if (t.isKeyword("join") || t.isKeyword("inner")) {
+                acceptKeyword("inner");
+                kind = Ast.JoinKind.INNER;
+            } else if (t.isKeyword("left")) {
+                p++;
+                acceptKeyword("outer");
+                kind = Ast.JoinKind.LEFT;
+            } else if (t.isKeyword("cross")) {
+                p++;
+                kind = Ast.JoinKind.CROSS;
+            } else if (t.isKeyword("right") || t.isKeyword("full") || t.isKeyword("natural")) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        t.text().toUpperCase(java.util.Locale.ROOT) + " JOIN is not supported by osgres yet")
+                        .atPosition(Lexer.position(src, t.start()));
+            } else {
+                return left;
+            }
+            expectKeyword("join");
+            Ast.FromItem right = tableRef();
+            Expr quals = null;
+            if (kind != Ast.JoinKind.CROSS) {
+                if (peek().isKeyword("using")) {
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "JOIN ... USING is not supported by osgres yet")
+                            .atPosition(Lexer.position(src, peek().start()));
+                }
+                expectKeyword("on");
+                quals = ep.expr();
+            }
+            left = new Ast.JoinExpr(kind, left, right, quals, t.start());
+        }
+    }
+
+    private Ast.FromItem tableRef() {
+        Token t = peek();
+        if (t.isPunct('(')) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "subqueries in FROM are not supported by osgres yet")
+                    .atPosition(Lexer.position(src, t.start()));
+        }
+        StringBuilder name = new StringBuilder(identifier());
+        while (acceptPunct('.')) {
+            name.append('.').append(identifier());
+        }
+        if (peek().isPunct('(')) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "functions in FROM are not supported by osgres yet")
+                    .atPosition(Lexer.position(src, t.start()));
+        }
+        String alias = null;
+        if (acceptKeyword("as")) {
+            alias = identifier();
+        } else if (peek().kind() == Token.Kind.QIDENT || (peek().kind() == Token.Kind.IDENT
+                && !Keywords.isReserved(peek().text()) && !JOIN_WORDS.contains(peek().text()))) {
+            alias = next().text();
+        }
+        return new Ast.RangeVar(name.toString(), alias, t.start());
     }
 
     private boolean atClauseEnd() {
@@ -323,6 +429,7 @@ public final class Parser {
         if (acceptKeyword("offset")) {
             offset = ep.expr();
         }
-        return new Ast.SelectStmt(List.of(), List.of(), null, limit, offset, rows, -1);
+        return new Ast.SelectStmt(false, List.of(), List.of(), null, List.of(), null, List.of(), limit, offset, rows,
+                -1);
     }
 }

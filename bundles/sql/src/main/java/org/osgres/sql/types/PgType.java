@@ -10,7 +10,7 @@ import java.util.Locale;
  * the analyzer's operator and function resolution depend on (parse_func.c func_select_candidate).
  * Values are held as Java objects: Boolean, Short, Integer, Long (int8 and oid), BigDecimal or
  * Numerics.NAN (numeric), Float, Double, String (text-like and unknown), byte[] (bytea),
- * LocalDate, LocalDateTime and OffsetDateTime.
+ * LocalDate, LocalDateTime and OffsetDateTime, String[] (text[]).
  *
  * Entry points: byOid(), byName() (typname or SQL alias), displayName(typmod).
  */
@@ -33,6 +33,12 @@ public enum PgType {
     TIMESTAMPTZ(1184, "timestamptz", "timestamp with time zone", 8, 'D', true),
     NUMERIC(1700, "numeric", "numeric", -1, 'N', false),
     VOID(2278, "void", "void", 4, 'P', false),
+    /** xid: a 32-bit transaction id, held as Long. */
+    XID(28, "xid", "xid", 4, 'U', false),
+    /** inet: held as the address text, as system views give it. */
+    INET(869, "inet", "inet", -1, 'I', false),
+    /** text[]: held as String[] (elements may be null). */
+    TEXT_ARRAY(1009, "_text", "text[]", -1, 'A', false),
     /** The "any" pseudo-type of variadic functions such as concat(). */
     ANY(2276, "any", "\"any\"", 4, 'P', false);
 
@@ -130,6 +136,9 @@ public enum PgType {
             case "timestamptz", "timestamp with time zone" -> TIMESTAMPTZ;
             case "numeric", "decimal", "dec" -> NUMERIC;
             case "void" -> VOID;
+            case "xid" -> XID;
+            case "inet" -> INET;
+            case "_text", "text[]" -> TEXT_ARRAY;
             default -> null;
         };
     }

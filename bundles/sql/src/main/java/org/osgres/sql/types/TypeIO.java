@@ -69,8 +69,50 @@ public final class TypeIO {
             case TIMESTAMP -> timestampOut((LocalDateTime) v);
             case TIMESTAMPTZ -> timestamptzOut((OffsetDateTime) v, zone);
             case VOID -> "";
+            case TEXT_ARRAY -> arrayOut((String[]) v);
             default -> v.toString();
         };
+    }
+
+    /** array_out() for a one-dimensional text[]: {a,b}, elements quoted where array_in would misread them. */
+    public static String arrayOut(String[] elements) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String e = elements[i];
+            if (e == null) {
+                sb.append("NULL");
+            } else if (needsQuotes(e)) {
+                sb.append('"');
+                for (int k = 0; k < e.length(); k++) {
+                    char c = e.charAt(k);
+                    if (c == '"' || c == '\\') {
+                        sb.append('\\');
+                    }
+                    sb.append(c);
+                }
+                sb.append('"');
+            } else {
+                sb.append(e);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    private static boolean needsQuotes(String e) {
+        if (e.isEmpty() || e.equalsIgnoreCase("NULL")) {
+            return true;
+        }
+        for (int k = 0; k < e.length(); k++) {
+            char c = e.charAt(k);
+            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\r' || c == 0x0b || c == '\f') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The length coercion of varchar(n), bpchar(n) and numeric(p,s). */
