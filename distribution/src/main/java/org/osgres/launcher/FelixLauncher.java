@@ -69,7 +69,7 @@ final class FelixLauncher {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc");
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,jdk.net");
         config.put("felix.bootdelegation.implicit", "false");
         config.put(ServerProcess.DATA_DIRECTORY, dataDir.toString());
         config.put(ServerProcess.COMMAND_LINE_SETTINGS, String.join("\n", commandLineSettings));

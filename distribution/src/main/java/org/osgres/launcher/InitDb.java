@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.osgres.auth.hba.crypt.PasswordHashes;
 import org.osgres.auth.hba.roles.RoleFile;
 import org.osgres.config.initdb.DefaultConfigFiles;
 
@@ -18,13 +19,18 @@ import org.osgres.config.initdb.DefaultConfigFiles;
  * pg_wal/archive_status/ and pg_xact/, owner-only (0700) as PostgreSQL insists.
  *
  * <p>The roles file (global/pg_authid) gets the superuser, OID 10, named by -U or after the
- * operating-system user. --pwfile is checked but not stored yet: password authentication is
- * the auth issue's.
+ * operating-system user, with the SCRAM-SHA-256 secret of the password in --pwfile's first line.
+ * --auth, --auth-local and --auth-host are checked against PostgreSQL's lists of methods for
+ * each connection type; password methods on both need a password.
  */
 final class InitDb {
     private static final String PROGRAM = "initdb";
-    private static final Set<String> METHODS = Set.of("trust", "reject", "md5", "password", "scram-sha-256",
-            "gss", "sspi", "ident", "peer", "pam", "ldap", "radius", "cert");
+    /** PostgreSQL: auth_methods_host and auth_methods_local in initdb.c. */
+    private static final Set<String> HOST_METHODS = Set.of("trust", "reject", "scram-sha-256", "md5", "password",
+            "ident", "radius", "pam", "gss", "sspi", "ldap", "cert");
+    private static final Set<String> LOCAL_METHODS = Set.of("trust", "reject", "scram-sha-256", "md5", "password",
+            "peer", "radius", "pam", "ldap");
+    private static final Set<String> PASSWORD_METHODS = Set.of("md5", "password", "scram-sha-256");
     private static final int DEFAULT_PORT = 5432;
 
     private InitDb() {
@@ -46,6 +52,12 @@ final class InitDb {
                 String m = o.value();
                 authLocal = m;
                 authHost = m;
+                // as PostgreSQL: ident means peer for local connections, peer means ident for TCP/IP
+                if (m.equals("ident")) {
+                    authLocal = "peer";
+                } else if (m.equals("peer")) {
+                    authHost = "ident";
+                }
             } else if (o.is("--auth-host")) {
                 authHost = o.value();
             } else if (o.is("--auth-local")) {
@@ -68,20 +80,42 @@ final class InitDb {
                     + "will reside.  Do this with either the invocation option -D or the environment variable PGDATA.");
             return 1;
         }
-        for (String m : new String[] {authLocal, authHost}) {
-            if (m != null && !METHODS.contains(m)) {
-                System.err.println(PROGRAM + ": error: invalid authentication method \"" + m + "\"");
-                return 1;
-            }
+        if (authLocal != null && !LOCAL_METHODS.contains(authLocal)) {
+            System.err.println(PROGRAM + ": error: invalid authentication method \"" + authLocal
+                    + "\" for \"local\" connections");
+            return 1;
+        }
+        if (authHost != null && !HOST_METHODS.contains(authHost)) {
+            System.err.println(PROGRAM + ": error: invalid authentication method \"" + authHost
+                    + "\" for \"host\" connections");
+            return 1;
+        }
+        if (authLocal != null && authHost != null && PASSWORD_METHODS.contains(authLocal)
+                && PASSWORD_METHODS.contains(authHost) && pwfile == null) {
+            System.err.println(PROGRAM + ": error: must specify a password for the superuser to enable password"
+                    + " authentication");
+            return 1;
         }
         if (superuser.startsWith("pg_")) {
             System.err.println(PROGRAM + ": error: superuser name \"" + superuser
                     + "\" is disallowed; role names cannot begin with \"pg_\"");
             return 1;
         }
-        if (pwfile != null && !Files.isReadable(Path.of(pwfile))) {
-            System.err.println(PROGRAM + ": error: could not open file \"" + pwfile + "\" for reading: No such file or directory");
-            return 1;
+        String secret = null;
+        if (pwfile != null) {
+            List<String> pw;
+            try {
+                pw = Files.readAllLines(Path.of(pwfile), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                System.err.println(PROGRAM + ": error: could not open file \"" + pwfile
+                        + "\" for reading: No such file or directory");
+                return 1;
+            }
+            if (pw.isEmpty() || pw.get(0).isEmpty()) {
+                System.err.println(PROGRAM + ": error: password file \"" + pwfile + "\" is empty");
+                return 1;
+            }
+            secret = PasswordHashes.encrypt(superuser, pw.get(0), "scram-sha-256");
         }
         Path dir = Path.of(dataDir).toAbsolutePath().normalize();
         try {
@@ -99,7 +133,7 @@ final class InitDb {
             System.out.println("The default database encoding has accordingly been set to \"UTF8\".");
             System.out.println();
             create(dir, authLocal == null ? "trust" : authLocal, authHost == null ? "trust" : authHost);
-            RoleFile.bootstrap(dir, superuser, null);
+            RoleFile.bootstrap(dir, superuser, secret);
         } catch (IOException e) {
             System.err.println(PROGRAM + ": error: could not create directory \"" + dir + "\": " + e.getMessage());
             return 1;

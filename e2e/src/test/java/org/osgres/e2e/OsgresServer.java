@@ -76,6 +76,11 @@ public final class OsgresServer implements AutoCloseable {
     }
 
     public void startServer(String... settings) throws Exception {
+        startServer(Map.of(), settings);
+    }
+
+    /** Starts the server with extra environment variables (LDAPTLS_CACERT, ...). */
+    public void startServer(Map<String, String> env, String... settings) throws Exception {
         List<String> argv = new ArrayList<>(serverCommand());
         for (String setting : settings) {
             argv.add("-c");
@@ -86,6 +91,7 @@ public final class OsgresServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(childEnvironment());
+        pb.environment().putAll(env);
         process = pb.start();
         awaitReady(process.toHandle(), READY_DEADLINE);
     }

@@ -101,6 +101,7 @@ public class ServerInFrameworkIT {
         opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
         // appended to pax-exam's own system packages (a frameworkProperty would replace them)
         opts.add(systemPackage("sun.misc"));
+        opts.add(systemPackage("jdk.net"));
         opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
         opts.add(frameworkProperty(ServerProcess.COMMAND_LINE_SETTINGS).value("application_name=itest"));
         opts.add(frameworkStartLevel(10));

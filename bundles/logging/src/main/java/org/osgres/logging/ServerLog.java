@@ -100,6 +100,8 @@ final class ServerLog {
             if (line.startsWith("DETAIL:  ") || line.startsWith("HINT:  ") || line.startsWith("CONTEXT:  ")
                     || line.startsWith("STATEMENT:  ")) {
                 b.append('\n').append(prefix).append(line);
+            } else if (line.startsWith("\t")) {
+                b.append('\n').append(line); // already indented by whoever wrote the message
             } else {
                 b.append("\n\t").append(line);
             }

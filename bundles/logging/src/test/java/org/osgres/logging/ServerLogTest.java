@@ -62,6 +62,8 @@ class ServerLogTest {
                 Map.of(), Instant.now());
         String pid = Long.toString(ProcessHandle.current().pid());
         assertEquals("[" + pid + "] ERROR:  first\n[" + pid + "] DETAIL:  more\n[" + pid + "] HINT:  try\n\tplain\n", line);
+        // a line its writer indented already keeps its one tab
+        assertEquals("[" + pid + "] LOG:  one\n\ttwo\n", log.format(LogLevel.LOG, "one\n\ttwo", null, Map.of(), Instant.now()));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.osgres.api.protocol.MessageBuilder;
 import org.osgres.api.session.ClientAddress;
 import org.osgres.api.session.LogContext;
 import org.osgres.api.session.StartupInfo;
+import org.osgres.postmaster.tls.TlsTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -66,6 +67,7 @@ final class ConnectionStartup implements Runnable {
                 return;
             }
             postmaster.checkAcceptingConnections();
+            ClientAddress origin = channel.origin() != null ? channel.origin() : this.origin; // with TLS, if any
             StartupInfo info = new StartupInfo(startup.version(), startup.parameters(), origin);
             slot = postmaster.slots().acquire(channel);
             final BackendSlots.Slot owned = slot;
@@ -83,11 +85,15 @@ final class ConnectionStartup implements Runnable {
             sendAuthenticationOk();
             timeout.cancel(false);
             if (postmaster.settings().getBool("log_connections")) {
-                // PostgreSQL names the application only when the startup packet did
-                LOG.info("connection authorized: user={} database={}{}", info.user(), info.database(),
-                        applicationName == null ? "" : " application_name=" + applicationName);
+                // PostgreSQL names the application only when the startup packet did, and the TLS parameters
+                var tls = origin.tls();
+                LOG.info("connection authorized: user={} database={}{}{}", info.user(), info.database(),
+                        applicationName == null ? "" : " application_name=" + applicationName,
+                        tls == null ? "" : " SSL enabled (protocol=" + tls.protocol() + ", cipher=" + tls.cipher()
+                                + ", bits=" + tls.bits() + ")");
             }
             owned.status().setIdentity(info.user(), info.database(), origin);
+            TlsTransport.reportStatus(owned.status(), origin.tls());
             checkLimits(owned, info.user());
             postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
         } catch (PgException e) {
@@ -122,7 +128,12 @@ final class ConnectionStartup implements Runnable {
     private void report(PgException e) {
         Severity severity = e.severity().isError() ? (e.severity() == Severity.ERROR ? Severity.FATAL : e.severity())
                 : Severity.FATAL;
-        LOG.info("{}:  {}", severity, e.getMessage());
+        String logDetail = e.logDetail() != null ? e.logDetail() : e.detail();
+        if (logDetail == null) {
+            LOG.info("{}:  {}", severity, e.getMessage());
+        } else {
+            LOG.info("{}:  {}\nDETAIL:  {}", severity, e.getMessage(), logDetail);
+        }
         MessageBuilder m = new MessageBuilder();
         ErrorResponses.write(m, severity, e);
         try {

@@ -106,7 +106,7 @@ final class Listeners {
                 while (!closed) {
                     try {
                         SocketChannel client = server.accept();
-                        ClientAddress origin = local ? ClientAddress.local()
+                        ClientAddress origin = local ? ClientAddress.local(peerUser(client))
                                 : new ClientAddress((InetSocketAddress) client.getRemoteAddress(), false);
                         if (!local) {
                             client.socket().setTcpNoDelay(true);
@@ -121,6 +121,18 @@ final class Listeners {
                 }
             });
             acceptors.add(t);
+        }
+    }
+
+    /**
+     * The operating-system user at the other end of a Unix-domain socket (PostgreSQL:
+     * getpeereid() for the peer method), or null when the platform does not tell.
+     */
+    static String peerUser(SocketChannel client) {
+        try {
+            return client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 

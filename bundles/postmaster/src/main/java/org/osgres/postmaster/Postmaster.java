@@ -11,8 +11,9 @@
  * cancelBackend().
  * See also: ConnectionStartup -- one connection until hand-over; StartupPacketReader -- the
  * startup packet; BackendSlots -- max_connections and BackendKeyData; Listeners -- sockets;
- * PidFile -- postmaster.pid; PostmasterSignals -- signal handlers; BackgroundWorkers -- the
- * supervised workers (logger, ...); PgStatActivity, PgStatDatabase -- the statistics views.
+ * PidFile -- postmaster.pid; PostmasterSignals -- signal handlers; tls.ServerTls -- the SSL
+ * context (loaded at start, reloaded on SIGHUP); BackgroundWorkers -- the supervised workers
+ * (logger, ...); PgStatActivity, PgStatDatabase -- the statistics views.
  */
 package org.osgres.postmaster;
 
@@ -37,6 +38,7 @@ import org.osgres.api.error.SqlState;
 import org.osgres.api.lifecycle.ServerProcess;
 import org.osgres.api.session.BackendService;
 import org.osgres.api.session.ClientAddress;
+import org.osgres.postmaster.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class Postmaster {
     private final BackendSlots slots;
     private final Listeners listeners = new Listeners();
     private final ScheduledExecutorService timers;
+    private final ServerTls tls;
     private volatile State state = State.STARTING;
     private PidFile pidFile;
 
@@ -71,11 +74,13 @@ public final class Postmaster {
         this.roles = roles;
         int pid = (int) ProcessHandle.current().pid();
         this.slots = slots;
+        this.tls = new ServerTls(settings);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("postmaster-timer").unstarted(r));
         try {
             start(pid);
         } catch (PgException e) {
-            LOG.error("{}:  {}{}", e.severity(), e.getMessage(), e.hint() == null ? "" : "\nHINT:  " + e.hint());
+            LOG.error("{}:  {}{}{}", e.severity(), e.getMessage(), e.detail() == null ? "" : "\nDETAIL:  " + e.detail(),
+                    e.hint() == null ? "" : "\nHINT:  " + e.hint());
             stopResources();
             ServerProcess.exit(context, 1);
             throw e;
@@ -91,6 +96,7 @@ public final class Postmaster {
         int port = settings.getInt("port");
         pidFile = PidFile.create(settings.dataDirectory().toAbsolutePath(), pid, Instant.now().getEpochSecond(), port,
                 "", firstOf(settings.get("listen_addresses")));
+        tls.initialize();
         listeners.open(settings.get("listen_addresses"), settings.get("unix_socket_directories"), port);
         pidFile.setSockets(listeners.firstSocketDirectory(), firstOf(settings.get("listen_addresses")));
         if (Boolean.parseBoolean(context.getProperty(ServerProcess.HANDLE_SIGNALS))) {
@@ -108,7 +114,7 @@ public final class Postmaster {
     }
 
     private void startConnection(SocketChannel socket, ClientAddress origin) {
-        SocketClientChannel channel = new SocketClientChannel(socket);
+        SocketClientChannel channel = new SocketClientChannel(socket, origin, tls);
         Thread.ofVirtual().name("backend-startup").start(new ConnectionStartup(this, channel, origin));
     }
 
@@ -165,6 +171,7 @@ public final class Postmaster {
     void reloadConfiguration() {
         LOG.info("received SIGHUP, reloading configuration files");
         settings.reload();
+        tls.reload();
         authentication.reload();
     }
 

@@ -11,6 +11,10 @@ import org.osgres.api.error.SqlState;
 import org.osgres.api.protocol.ClientChannel;
 import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.api.session.ClientAddress;
+import org.osgres.postmaster.tls.ServerTls;
+import org.osgres.postmaster.tls.SslServerContext;
+import org.osgres.postmaster.tls.TlsTransport;
 
 /**
  * One client socket, TCP or Unix-domain (PostgreSQL: libpq/pqcomm.c). Reads are buffered;
@@ -18,6 +22,9 @@ import org.osgres.api.protocol.MessageBuilder;
  * word that claims a gigabyte costs nothing until the bytes are really sent.
  *
  * <p>Writes are serialized, so the postmaster may send a FATAL on a session's behalf.
+ *
+ * <p>After an SSLRequest answered 'S', startTls() runs the handshake and every byte after it
+ * goes through the TLS session (PostgreSQL: secure_read/secure_write in libpq/be-secure.c).
  */
 final class SocketClientChannel implements ClientChannel {
     /** PostgreSQL: PQ_LARGE_MESSAGE_LIMIT; no message may be longer. */
@@ -29,9 +36,47 @@ final class SocketClientChannel implements ClientChannel {
     private final Object writeLock = new Object();
     private ByteBuffer out = ByteBuffer.allocate(8192);
     private volatile boolean closed;
+    private final ServerTls serverTls;
+    private volatile TlsTransport tls;
+    private volatile ClientAddress origin;
 
     SocketClientChannel(SocketChannel socket) {
+        this(socket, null, null);
+    }
+
+    /**
+     * @param origin    where the connection comes from (before any TLS)
+     * @param serverTls the server's TLS context, or null when this channel never offers TLS
+     */
+    SocketClientChannel(SocketChannel socket, ClientAddress origin, ServerTls serverTls) {
         this.socket = socket;
+        this.origin = origin;
+        this.serverTls = serverTls;
+    }
+
+    /** The TLS context for an SSLRequest now, or null: answer 'N'. */
+    SslServerContext tlsContext() {
+        return serverTls == null ? null : serverTls.current();
+    }
+
+    /**
+     * Drops the bytes buffered so far (received before the handshake, so not encrypted) and runs
+     * the TLS handshake; after it every read and write is encrypted and origin() carries the
+     * session's TlsInfo.
+     */
+    void startTls(SslServerContext context) throws IOException {
+        in.position(in.limit());
+        TlsTransport transport = new TlsTransport(socket, context);
+        transport.handshake();
+        tls = transport;
+        if (origin != null) {
+            origin = origin.withTls(transport.info());
+        }
+    }
+
+    /** Where the connection comes from, with its TLS parameters once the handshake is done. */
+    ClientAddress origin() {
+        return origin;
     }
 
     SocketChannel socket() {
@@ -110,7 +155,8 @@ final class SocketClientChannel implements ClientChannel {
         in.clear();
         int n;
         try {
-            n = socket.read(in);
+            TlsTransport t = tls;
+            n = t != null ? t.read(in) : socket.read(in);
         } catch (IOException e) {
             n = -1; // a reset is an end of stream like any other
         } finally {
@@ -155,6 +201,11 @@ final class SocketClientChannel implements ClientChannel {
     }
 
     private void socketWrite(ByteBuffer b) throws IOException {
+        TlsTransport t = tls;
+        if (t != null) {
+            t.write(b);
+            return;
+        }
         while (b.hasRemaining()) {
             socket.write(b);
         }
@@ -172,6 +223,10 @@ final class SocketClientChannel implements ClientChannel {
     @Override
     public void close() {
         closed = true;
+        TlsTransport t = tls;
+        if (t != null) {
+            t.close();
+        }
         try {
             socket.close();
         } catch (IOException e) {

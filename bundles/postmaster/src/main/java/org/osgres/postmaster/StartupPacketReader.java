@@ -7,17 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLException;
+
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.protocol.FrontendMessage;
 import org.osgres.api.protocol.MessageBuilder;
+import org.osgres.postmaster.tls.SslServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads what a client sends before authentication (PostgreSQL: ProcessStartupPacket in
- * postmaster.c): SSLRequest and GSSENCRequest (both answered 'N' for now), CancelRequest, and the
- * StartupMessage itself.
+ * postmaster.c): SSLRequest (answered 'S' and followed by the TLS handshake when ssl = on, else
+ * 'N'), GSSENCRequest (always 'N'), CancelRequest, and the StartupMessage itself, which after a
+ * handshake is read inside TLS.
  *
  * <p>A packet with a bad length, or a client that hangs up, is a communication error: it is
  * logged and the connection is closed without a reply, as PostgreSQL does. A protocol version the
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class StartupPacketReader {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPacketReader.class);
     private static final byte ENCRYPTION_REFUSED = 'N';
+    private static final byte SSL_ACCEPTED = 'S';
     private static final char NEGOTIATE_PROTOCOL_VERSION = 'v';
     private static final String PROTOCOL_OPTION_PREFIX = "_pq_.";
 
@@ -87,15 +92,48 @@ final class StartupPacketReader {
                             StartupCodes.major(code), StartupCodes.minor(code));
                     return new Closed();
                 }
-                channel.writeBytes(new byte[] {ENCRYPTION_REFUSED}, 0, 1);
+                SslServerContext tls = ssl ? channel.tlsContext() : null;
+                channel.writeBytes(new byte[] {tls != null ? SSL_ACCEPTED : ENCRYPTION_REFUSED}, 0, 1);
                 channel.flush();
                 sslAnswered |= ssl;
                 gssAnswered |= !ssl;
+                if (tls != null) {
+                    if (!startTls(tls)) {
+                        return new Closed();
+                    }
+                    gssAnswered = true; // after TLS, neither may be asked for again
+                }
                 continue;
             }
             Startup startup = startup(code, packet);
             return startup == null ? new Closed() : startup;
         }
+    }
+
+    /**
+     * The TLS handshake after 'S' (PostgreSQL: secure_open_server). Bytes that came before it
+     * were not encrypted: after the handshake they get FATAL 08P01, inside TLS, as PostgreSQL 15
+     * sends it.
+     *
+     * @return false when the handshake failed (logged; the connection is just closed)
+     */
+    private boolean startTls(SslServerContext tls) throws IOException {
+        boolean unencryptedData = channel.hasBufferedInput();
+        try {
+            channel.startTls(tls);
+        } catch (SSLException e) {
+            LOG.info("could not accept SSL connection: {}", e.getMessage());
+            return false;
+        } catch (EOFException e) {
+            LOG.info("could not accept SSL connection: EOF detected");
+            return false;
+        }
+        if (unencryptedData) {
+            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "received unencrypted data after SSL request")
+                    .withDetail("This could be either a client-software bug or evidence of an attempted "
+                            + "man-in-the-middle attack.");
+        }
+        return true;
     }
 
     /** The StartupMessage, or null when the client was answered in the pre-3.0 format and must be dropped. */

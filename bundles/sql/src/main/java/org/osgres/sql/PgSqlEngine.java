@@ -39,8 +39,10 @@ import org.osgres.sql.types.PgType;
  * pg_analyze_and_rewrite / pg_plan_queries, for the statements osgres runs so far).
  *
  * parse() lexes and parses a query string into raw statements (Lexer, Parser); prepare()
- * analyzes one (Analyzer, SelectPlan, UtilityPlan), inferring parameter types; the prepared
- * statement binds parameters into a PortalImpl that runs and encodes rows.
+ * analyzes one (Analyzer; QueryAnalyzer plans a SELECT into a tree of PlanNodes, SelectPlan
+ * runs VALUES, UtilityPlan SET/SHOW/transactions, RoleCommands the role DDL), inferring
+ * parameter types; the prepared statement binds parameters into a PortalImpl that runs and
+ * encodes rows.
  *
  * The other subsystems' services arrive as optional dynamic references and are kept in
  * EngineServices: the SystemView services (pg_settings, pg_stat_activity, ...) by name, the
@@ -48,7 +50,8 @@ import org.osgres.sql.types.PgType;
  * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf().
  *
  * Entry points: parse(), prepare().
- * See also: parser.Parser -- grammar; analyze.Analyzer -- types; exec.PortalImpl -- execution.
+ * See also: parser.Parser -- grammar; analyze.Analyzer -- types; analyze.QueryAnalyzer --
+ * SELECT; exec.PlanNodes -- the executor; exec.PortalImpl -- execution.
  */
 @Component(service = SqlEngine.class)
 public final class PgSqlEngine implements SqlEngine {

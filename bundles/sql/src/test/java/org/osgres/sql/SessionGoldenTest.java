@@ -147,10 +147,14 @@ class SessionGoldenTest {
         return failures;
     }
 
+    /** The engine with a role catalog and the auth bundle's role views over it, as in the server. */
     static PgSqlEngine engineWithRoles() {
         PgSqlEngine engine = new PgSqlEngine();
-        engine.services().setRoleCatalog(new InMemoryRoleCatalog());
+        InMemoryRoleCatalog catalog = new InMemoryRoleCatalog();
+        engine.services().setRoleCatalog(catalog);
         engine.services().setPasswordEncryption(FAKE_ENCRYPTION);
+        engine.services().addView(new org.osgres.auth.hba.views.RoleViews.PgRoles(catalog));
+        engine.services().addView(new org.osgres.auth.hba.views.RoleViews.PgAuthMembers(catalog));
         return engine;
     }
 

@@ -18,6 +18,7 @@ public class PgException extends RuntimeException {
     private Severity severity = Severity.ERROR;
     private String detail;
     private String hint;
+    private String logDetail;
     private int position;
 
     public PgException(SqlState sqlState, String message) {
@@ -45,6 +46,15 @@ public class PgException extends RuntimeException {
         return this;
     }
 
+    /**
+     * A DETAIL for the server log only, never sent to the client (PostgreSQL: errdetail_log()),
+     * as authentication failures use to say why without telling the client.
+     */
+    public PgException withLogDetail(String logDetail) {
+        this.logDetail = logDetail;
+        return this;
+    }
+
     public PgException withHint(String hint) {
         this.hint = hint;
         return this;
@@ -66,6 +76,11 @@ public class PgException extends RuntimeException {
 
     public String detail() {
         return detail;
+    }
+
+    /** The log-only DETAIL, or null. */
+    public String logDetail() {
+        return logDetail;
     }
 
     public String hint() {

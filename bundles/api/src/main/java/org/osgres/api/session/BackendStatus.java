@@ -1,5 +1,6 @@
 package org.osgres.api.session;
 
+import java.math.BigInteger;
 import java.time.OffsetDateTime;
 
 /**
@@ -31,6 +32,9 @@ public final class BackendStatus {
     private volatile String sslVersion;
     private volatile String sslCipher;
     private volatile int sslBits;
+    private volatile String sslClientDn;
+    private volatile BigInteger sslClientSerial;
+    private volatile String sslIssuerDn;
 
     /**
      * @param backendType pg_stat_activity.backend_type: "client backend", "checkpointer", ...
@@ -109,6 +113,21 @@ public final class BackendStatus {
         return sslBits;
     }
 
+    /** pg_stat_ssl.client_dn: the client certificate's subject ("/CN=alice/O=..."), or null. */
+    public String sslClientDn() {
+        return sslClientDn;
+    }
+
+    /** pg_stat_ssl.client_serial: the client certificate's serial number, or null. */
+    public BigInteger sslClientSerial() {
+        return sslClientSerial;
+    }
+
+    /** pg_stat_ssl.issuer_dn: the client certificate's issuer, or null. */
+    public String sslIssuerDn() {
+        return sslIssuerDn;
+    }
+
     /** The session's identity, once authenticated. */
     public void setIdentity(String user, String database, ClientAddress client) {
         this.user = user;
@@ -125,6 +144,13 @@ public final class BackendStatus {
         this.sslVersion = version;
         this.sslCipher = cipher;
         this.sslBits = bits;
+    }
+
+    /** The client certificate of the connection (pg_stat_ssl's client_dn, client_serial, issuer_dn). */
+    public void setSslClient(String clientDn, BigInteger clientSerial, String issuerDn) {
+        this.sslClientDn = clientDn;
+        this.sslClientSerial = clientSerial;
+        this.sslIssuerDn = issuerDn;
     }
 
     /** A statement starts (state active, query and query_start set). */

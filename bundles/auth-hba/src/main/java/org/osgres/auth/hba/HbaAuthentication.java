@@ -5,12 +5,15 @@
  * At activation it loads the file named by the hba_file setting; a file with errors at startup
  * is FATAL ("could not load pg_hba.conf") and the server exits with code 1. reload() is the
  * SIGHUP path: a file with errors leaves the old rules in force ("pg_hba.conf was not
- * reloaded"). authenticate() finds the first matching line and runs its method, an AuthMethod
- * service looked up by its osgres.auth.method property; trust and reject are in this bundle, the
- * password methods come from other bundles.
+ * reloaded"); pg_ident.conf (IdentFile) is reloaded with it. authenticate() finds the first
+ * matching line, checks the client certificate that clientcert= or cert asks for, and runs the
+ * line's method: an AuthMethod service looked up by its osgres.auth.method property. trust,
+ * reject, password, md5, scram-sha-256, peer and cert are in this bundle; ldap is the
+ * org.osgres.auth.ldap bundle's. A failure is logged with PostgreSQL's DETAIL "Connection matched
+ * pg_hba.conf line N", which the client never sees (auth_failed()).
  *
- * Entry points: authenticate(), reload().
- * See also: HbaTokenizer, HbaParser -- the file; HbaRules -- matching.
+ * Entry points: authenticate(), reload(), authFailed().
+ * See also: HbaTokenizer, HbaParser -- the file; HbaRules -- matching; IdentFile -- user maps.
  */
 package org.osgres.auth.hba;
 
@@ -35,10 +38,12 @@ import org.osgres.api.auth.AuthExchange;
 import org.osgres.api.auth.AuthMethod;
 import org.osgres.api.auth.AuthRequest;
 import org.osgres.api.auth.ClientAuthentication;
+import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.lifecycle.ServerProcess;
+import org.osgres.api.session.TlsInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +52,13 @@ public final class HbaAuthentication implements ClientAuthentication {
     private static final Logger LOG = LoggerFactory.getLogger(HbaAuthentication.class);
     private static final String HBA_FILE = "pg_hba.conf";
 
+    /** Which bundle provides the methods PostgreSQL has that this bundle does not. */
+    private static final Map<String, String> METHOD_BUNDLES = Map.of("ldap", "org.osgres.auth.ldap");
+
     private final Map<String, AuthMethod> methods = new ConcurrentHashMap<>();
     private final RoleMembership roles;
+    private volatile IdentFile ident;
+    private volatile RoleCatalog catalog;
     private volatile Path hbaFile;
     private volatile HbaRules rules = new HbaRules(List.of());
 
@@ -64,6 +74,33 @@ public final class HbaAuthentication implements ClientAuthentication {
     public HbaAuthentication(Path hbaFile, RoleMembership roles) {
         this.hbaFile = hbaFile;
         this.roles = roles;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setIdentFile(IdentFile file) {
+        ident = file;
+    }
+
+    void unsetIdentFile(IdentFile file) {
+        if (ident == file) {
+            ident = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setRoleCatalog(RoleCatalog roleCatalog) {
+        catalog = roleCatalog;
+    }
+
+    void unsetRoleCatalog(RoleCatalog roleCatalog) {
+        if (catalog == roleCatalog) {
+            catalog = null;
+        }
+    }
+
+    /** For tests: the user maps clientcert=verify-full checks against. */
+    public void setIdentForTests(IdentFile file) {
+        ident = file;
     }
 
     @Activate
@@ -100,6 +137,10 @@ public final class HbaAuthentication implements ClientAuthentication {
 
     @Override
     public boolean reload() {
+        IdentFile i = ident;
+        if (i != null && !i.load()) {
+            LOG.info("LOG:  pg_ident.conf was not reloaded");
+        }
         if (load()) {
             return true;
         }
@@ -133,8 +174,8 @@ public final class HbaAuthentication implements ClientAuthentication {
         }
         for (HbaLine l : r.lines()) {
             if (!methods.containsKey(l.method())) {
-                LOG.info("LOG:  authentication method \"{}\" is not provided by any installed bundle"
-                        + "\nCONTEXT:  line {} of configuration file \"{}\"", l.method(), l.lineNumber(), file);
+                LOG.info("LOG:  {}\nCONTEXT:  line {} of configuration file \"{}\"", missingMethod(l.method()),
+                        l.lineNumber(), file);
             }
         }
         rules = new HbaRules(r.lines());
@@ -143,7 +184,8 @@ public final class HbaAuthentication implements ClientAuthentication {
 
     @Override
     public void authenticate(AuthRequest request, AuthExchange exchange) throws IOException {
-        Optional<HbaLine> line = rules.match(request, roles);
+        RoleCatalog c = catalog;
+        Optional<HbaLine> line = rules.match(request, c == null ? roles : c::isMemberOf);
         if (line.isEmpty()) {
             throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no pg_hba.conf entry for host \"" + request.origin().hostForMessages() + "\", user \""
@@ -151,19 +193,76 @@ public final class HbaAuthentication implements ClientAuthentication {
                             + encryptionState(request));
         }
         HbaLine hba = line.get();
+        String matched = "Connection matched pg_hba.conf line " + hba.lineNumber() + ": \"" + hba.rawLine().strip()
+                + "\"";
         AuthMethod method = methods.get(hba.method());
         if (method == null) {
-            LOG.info("LOG:  no installed bundle provides authentication method \"{}\"\nDETAIL:  Connection matched"
-                    + " pg_hba.conf line {}: \"{}\"", hba.method(), hba.lineNumber(), hba.rawLine().strip());
-            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "authentication method \"" + hba.method() + "\" is not available: no installed bundle provides it");
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, missingMethod(hba.method()))
+                    .withLogDetail(matched);
         }
-        method.authenticate(request, hba.options(), exchange);
+        String clientcert = hba.method().equals("cert") ? "verify-full" : hba.options().get("clientcert");
+        TlsInfo tls = request.origin().tls();
+        if (clientcert != null && (tls == null || tls.peerCertificates().isEmpty())) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "connection requires a valid client certificate");
+        }
+        try {
+            method.authenticate(request, hba.options(), exchange);
+            IdentFile i = ident;
+            if ("verify-full".equals(clientcert) && !hba.method().equals("cert")
+                    && (i == null || !CertAuthMethod.checkCertAuth(request, hba.options(), i, hba.method()))) {
+                throw authFailed(hba.method(), request.user());
+            }
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.INVALID_PASSWORD || e.sqlState() == SqlState.INVALID_AUTHORIZATION_SPECIFICATION) {
+                e.withLogDetail(e.logDetail() == null ? matched : e.logDetail() + "\n\t" + matched);
+            }
+            throw e;
+        }
+    }
+
+    /** The error for a method no installed bundle provides, naming the bundle that would. */
+    static String missingMethod(String method) {
+        String bundle = METHOD_BUNDLES.get(method);
+        return "authentication method \"" + method + "\" is not available: "
+                + (bundle != null ? "the bundle " + bundle + " that provides it is not installed"
+                        : "no installed bundle provides it");
+    }
+
+    /**
+     * auth_failed(): the FATAL a failed method reports, by method, as PostgreSQL words it; 28P01
+     * for the password methods, 28000 for the others.
+     */
+    public static PgException authFailed(String method, String user) {
+        String text = switch (method) {
+            case "password", "md5", "scram-sha-256" -> "password authentication failed for user \"%s\"";
+            case "trust" -> "\"trust\" authentication failed for user \"%s\"";
+            case "reject" -> "authentication failed for user \"%s\": host rejected";
+            case "ident" -> "Ident authentication failed for user \"%s\"";
+            case "peer" -> "Peer authentication failed for user \"%s\"";
+            case "gss" -> "GSSAPI authentication failed for user \"%s\"";
+            case "sspi" -> "SSPI authentication failed for user \"%s\"";
+            case "pam" -> "PAM authentication failed for user \"%s\"";
+            case "bsd" -> "BSD authentication failed for user \"%s\"";
+            case "ldap" -> "LDAP authentication failed for user \"%s\"";
+            case "cert" -> "certificate authentication failed for user \"%s\"";
+            case "radius" -> "RADIUS authentication failed for user \"%s\"";
+            default -> "authentication failed for user \"%s\": invalid authentication method";
+        };
+        SqlState state = text.startsWith("password") ? SqlState.INVALID_PASSWORD
+                : SqlState.INVALID_AUTHORIZATION_SPECIFICATION;
+        return PgException.fatal(state, String.format(text, user));
     }
 
     /** The last words of PostgreSQL's rejection messages. */
     static String encryptionState(AuthRequest request) {
         return request.origin().ssl() ? "SSL encryption" : "no encryption";
+    }
+
+    /** The file on disk parsed now, line by line (pg_hba_file_rules reads the file, not the rules in force). */
+    public HbaParser.Result parseFileNow() throws IOException {
+        Path file = hbaFile;
+        return HbaParser.parse(Files.readString(file, StandardCharsets.UTF_8), file, methods::containsKey);
     }
 
     /** Names of the methods currently provided (for tests and diagnostics). */

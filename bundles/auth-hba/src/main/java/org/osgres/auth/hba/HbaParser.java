@@ -19,7 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,11 +50,18 @@ public final class HbaParser {
         }
     }
 
-    /** The parse of a file: the records if there were no errors, else the errors. */
-    public record Result(List<HbaLine> lines, List<HbaError> errors) {
+    /**
+     * The parse of a file: the records if there were no errors, else the errors; and every line
+     * with its record or its error, in file order (what pg_hba_file_rules shows).
+     */
+    public record Result(List<HbaLine> lines, List<HbaError> errors, List<Entry> entries) {
         public boolean ok() {
             return errors.isEmpty();
         }
+    }
+
+    /** One non-empty line: its record, or its error; connType is the first field as written. */
+    public record Entry(int lineNumber, HbaLine line, HbaError error, String connType) {
     }
 
     private static final class LineError extends Exception {
@@ -82,18 +89,29 @@ public final class HbaParser {
     public static Result parse(String text, Path file, Predicate<String> extraMethods) {
         List<HbaLine> lines = new ArrayList<>();
         List<HbaError> errors = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         for (HbaTokenizer.TokenizedLine t : HbaTokenizer.tokenize(text, file)) {
+            HbaError error = null;
             if (t.error() != null) {
-                errors.add(new HbaError(file, t.lineNumber(), t.error(), null));
-                continue;
+                error = new HbaError(file, t.lineNumber(), t.error(), null);
+            } else {
+                try {
+                    HbaLine line = parseLine(t, file, extraMethods);
+                    lines.add(line);
+                    entries.add(new Entry(t.lineNumber(), line, null, line.connType().keyword()));
+                } catch (LineError e) {
+                    error = new HbaError(file, t.lineNumber(), e.getMessage(), e.hint);
+                }
             }
-            try {
-                lines.add(parseLine(t, file, extraMethods));
-            } catch (LineError e) {
-                errors.add(new HbaError(file, t.lineNumber(), e.getMessage(), e.hint));
+            if (error != null) {
+                errors.add(error);
+                String first = t.fields().isEmpty() || t.fields().get(0).isEmpty() ? null
+                        : t.fields().get(0).get(0).string();
+                entries.add(new Entry(t.lineNumber(), null, error, first));
             }
         }
-        return new Result(errors.isEmpty() ? List.copyOf(lines) : List.of(), List.copyOf(errors));
+        return new Result(errors.isEmpty() ? List.copyOf(lines) : List.of(), List.copyOf(errors),
+                List.copyOf(entries));
     }
 
     /** parse_hba_line(). */
@@ -207,18 +225,24 @@ public final class HbaParser {
             throw new LineError("cert authentication is only supported on hostssl connections");
         }
 
-        Map<String, String> options = new LinkedHashMap<>();
+        List<String[]> raw = new ArrayList<>();
         for (; f < fields.size(); f++) {
             for (HbaToken tok : fields.get(f)) {
                 int eq = tok.string().indexOf('=');
                 if (eq < 0) {
                     throw new LineError("authentication option not in name=value format: " + tok.string());
                 }
-                options.put(tok.string().substring(0, eq), tok.string().substring(eq + 1));
+                raw.add(new String[] {tok.string().substring(0, eq), tok.string().substring(eq + 1)});
             }
         }
+        Map<String, String> options;
+        try {
+            options = HbaOptions.normalize(method, connType, raw);
+        } catch (IllegalArgumentException e) {
+            throw new LineError(e.getMessage());
+        }
         return new HbaLine(file, t.lineNumber(), t.rawLine(), connType, databases, roles, ipCmp, address, mask,
-                hostname, method, Map.copyOf(options));
+                hostname, method, Collections.unmodifiableMap(options));
     }
 
     /** A numeric IPv4 or IPv6 address (getaddrinfo with AI_NUMERICHOST), or null. Never asks DNS. */

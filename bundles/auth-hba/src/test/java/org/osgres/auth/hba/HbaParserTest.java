@@ -30,7 +30,7 @@ class HbaParserTest {
                 hostgssenc samerole     all             samehost                reject
                 hostnogssenc replication all            samenet                 mymethod opt=1 "quoted=a b"
                 host    all             all             all                     ldap ldapserver=example.net \\
-                        ldapport=389
+                        ldapport=389 ldapbasedn="dc=example,dc=net"
                 host    all             all             db.example.com          password
                 """);
         assertTrue(r.ok(), r.errors().toString());
@@ -45,7 +45,8 @@ class HbaParserTest {
         assertEquals(HbaLine.IpCompare.SAMEHOST, l.get(4).ipCmp());
         assertEquals(Map.of("opt", "1", "quoted", "a b"), l.get(5).options());
         assertEquals(8, l.get(6).lineNumber());
-        assertEquals(Map.of("ldapserver", "example.net", "ldapport", "389"), l.get(6).options());
+        assertEquals(Map.of("ldapserver", "example.net", "ldapport", "389", "ldapbasedn", "dc=example,dc=net",
+                "ldapscope", "2"), l.get(6).options());
         assertEquals("db.example.com", l.get(7).hostname());
         assertEquals(10, l.get(7).lineNumber());
     }

@@ -2,7 +2,6 @@ package org.osgres.sql.analyze;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.osgres.api.error.PgException;
@@ -143,9 +142,5 @@ final class Aggregates {
             }
         }
         throw new IllegalStateException("numeric / numeric is missing from the operator catalog");
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

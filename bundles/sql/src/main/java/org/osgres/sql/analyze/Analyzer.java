@@ -27,7 +27,10 @@ import org.osgres.sql.types.TypeIO;
  * offending node, converted to PostgreSQL's 1-based character position.
  *
  * Entry points: transform(), columnName(), resolveUnknown(), params().
- * See also: Coercion -- casts and common types; StatementAnalyzer -- statements.
+ * Column references resolve through the query's Scope (FROM); aggregate calls go to
+ * Aggregates, subqueries to QueryAnalyzer.
+ *
+ * See also: Coercion -- casts and common types; QueryAnalyzer -- SELECT statements.
  */
 public final class Analyzer {
     private final String src;
@@ -58,8 +61,12 @@ public final class Analyzer {
         }
     }
 
+    /** The analyzer of the query a subquery is in (for outer references), or null. */
+    Analyzer parent;
+
     /** An analyzer for a subquery: the same query text and parameters, its own FROM and aggregates. */
     Analyzer(Analyzer parent) {
+        this.parent = parent;
         this.src = parent.src;
         this.params = parent.params;
         this.services = parent.services;
@@ -336,6 +343,9 @@ public final class Analyzer {
             case Ast.SubLink l -> {
                 if (l.kind() == Ast.SubLinkKind.EXISTS) {
                     yield "2exists";
+                }
+                if (l.kind() == Ast.SubLinkKind.ANY) {
+                    yield null;
                 }
                 List<Ast.ResTarget> t = l.select().targets();
                 if (t.isEmpty()) {

@@ -171,12 +171,30 @@ public final class QueryAnalyzer {
         an.aggContext = clause;
     }
 
-    /** EXISTS (SELECT ...) and (SELECT ...) as an expression; uncorrelated only. */
+    /** EXISTS (SELECT ...), (SELECT ...) and x IN (SELECT ...); outer references are allowed. */
     static Node subLink(Analyzer an, Ast.SubLink l) {
         Analyzer sub = new Analyzer(an);
         QueryPlan p = plan(l.select(), sub);
         if (l.kind() == Ast.SubLinkKind.EXISTS) {
             return new Nodes.SubPlan(true, p.root(), PgType.BOOL, -1);
+        }
+        if (l.kind() == Ast.SubLinkKind.ANY) {
+            if (p.columns().size() != 1) {
+                throw an.error(SqlState.SYNTAX_ERROR, p.columns().size() > 1 ? "subquery has too many columns"
+                        : "subquery has too few columns", l.location());
+            }
+            Node test = an.transform(l.testExpr());
+            Plan.Column c = p.columns().get(0);
+            if (test.type() == PgType.UNKNOWN) {
+                // an unknown literal takes the subquery column's type, as make_scalar_array_op's resolution does
+                Node typed = an.coercion.coerce(test, c.type() == PgType.UNKNOWN ? PgType.TEXT : c.type(), -1,
+                        Coercion.Context.IMPLICIT, l.testExpr().location());
+                test = typed != null ? typed : an.resolveUnknown(test);
+            }
+            Nodes.Holder holder = new Nodes.Holder(test.type(), test.typmod());
+            Node cmp = an.operator("=", holder, new Nodes.Var(0, c.type(), c.typmod()), l.testExpr().location(),
+                    l.location(), l.location());
+            return new Nodes.SubPlan(false, p.root(), PgType.BOOL, -1, new Nodes.AnyTest(test, holder, cmp));
         }
         if (p.columns().size() != 1) {
             throw an.error(SqlState.SYNTAX_ERROR, "subquery must return only one column", l.location());
@@ -314,7 +332,9 @@ public final class QueryAnalyzer {
                 return;
             }
             case Ast.ColumnRef c -> {
-                Nodes.Var v = (Nodes.Var) scope.resolve(an, c);
+                if (!(scope.resolve(an, c) instanceof Nodes.Var v)) {
+                    return; // an outer reference is a constant within this query
+                }
                 for (Scope.Entry entry : scope.entries()) {
                     int i = v.index() - entry.offset();
                     if (i >= 0 && i < entry.columns().size()) {

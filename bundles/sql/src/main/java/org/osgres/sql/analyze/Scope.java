@@ -59,8 +59,34 @@ final class Scope {
         return e;
     }
 
-    /** A column reference as a Var; the errors colNameToVar and friends give. */
+    /**
+     * A column reference as a Var, or an OuterVar when only an enclosing query's FROM has it;
+     * otherwise the errors colNameToVar and friends give.
+     */
     Node resolve(Analyzer an, Ast.ColumnRef c) {
+        try {
+            return resolveHere(an, c);
+        } catch (PgException notHere) {
+            Analyzer outer = an.parent;
+            if (outer == null || outer.scope == null
+                    || notHere.sqlState() == SqlState.AMBIGUOUS_COLUMN) {
+                throw notHere;
+            }
+            Node v;
+            try {
+                v = outer.scope.resolve(outer, c);
+            } catch (PgException e) {
+                throw notHere;
+            }
+            return switch (v) {
+                case Nodes.Var x -> new Nodes.OuterVar(1, x.index(), x.type(), x.typmod());
+                case Nodes.OuterVar x -> new Nodes.OuterVar(x.levelsUp() + 1, x.index(), x.type(), x.typmod());
+                default -> v;
+            };
+        }
+    }
+
+    private Node resolveHere(Analyzer an, Ast.ColumnRef c) {
         List<String> names = c.names();
         String colname = names.get(names.size() - 1);
         if (colname.equals("*")) {

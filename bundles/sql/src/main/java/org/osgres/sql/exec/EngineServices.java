@@ -26,9 +26,6 @@ import org.osgres.api.sql.SystemView;
  */
 public final class EngineServices {
     private final Map<String, SystemView> views = new ConcurrentHashMap<>();
-    /** Views this bundle computes itself (over the role catalog); services of the same name win. */
-    private final Map<String, SystemView> builtin = Map.of("pg_roles", RoleViews.roles(this),
-            "pg_auth_members", RoleViews.authMembers(this));
     private volatile RoleCatalog roleCatalog;
     private volatile PasswordEncryption passwordEncryption;
     private volatile BackendRegistry backendRegistry;
@@ -61,8 +58,7 @@ public final class EngineServices {
 
     /** A system view by its (lower-case) name. */
     public Optional<SystemView> view(String name) {
-        SystemView v = views.get(name);
-        return Optional.ofNullable(v != null ? v : builtin.get(name));
+        return Optional.ofNullable(views.get(name));
     }
 
     /** The role catalog; 58000-style failure when the auth bundle is not running. */

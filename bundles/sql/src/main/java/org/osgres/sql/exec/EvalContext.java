@@ -16,8 +16,8 @@ public final class EvalContext {
     private final EngineServices services;
     /** The scan row expressions read their Vars from (PostgreSQL: ecxt_scantuple). */
     Object[] row;
-    /** The current group's aggregate results (PostgreSQL: ecxt_aggvalues). */
-    Object[] aggValues;
+    /** The tuples of the queries a running subquery is nested in, innermost last (outer references). */
+    final java.util.List<Object[]> outerRows = new java.util.ArrayList<>();
 
     public EvalContext(SessionContext session, Object[] params) {
         this(session, params, new EngineServices());
@@ -40,14 +40,6 @@ public final class EvalContext {
 
     public void setRow(Object[] row) {
         this.row = row;
-    }
-
-    public Object[] aggValues() {
-        return aggValues;
-    }
-
-    public void setAggValues(Object[] aggValues) {
-        this.aggValues = aggValues;
     }
 
     public SessionContext session() {

@@ -271,16 +271,80 @@ public final class Nodes {
         }
     }
 
+    /** A column of an enclosing query's tuple, levelsUp queries out (PostgreSQL: Var with varlevelsup). */
+    public record OuterVar(int levelsUp, int index, PgType type, int typmod) implements Node {
+        @Override
+        public Object eval(EvalContext ctx) {
+            return ctx.outerRows.get(ctx.outerRows.size() - levelsUp)[index];
+        }
+    }
+
+    /** A value set from outside before each evaluation (the left side of IN (SELECT ...)). */
+    public static final class Holder implements Node {
+        private final PgType type;
+        private final int typmod;
+        Object value;
+
+        public Holder(PgType type, int typmod) {
+            this.type = type;
+            this.typmod = typmod;
+        }
+
+        @Override
+        public PgType type() {
+            return type;
+        }
+
+        @Override
+        public int typmod() {
+            return typmod;
+        }
+
+        @Override
+        public Object eval(EvalContext ctx) {
+            return value;
+        }
+    }
+
     /**
-     * An uncorrelated subquery in an expression (PostgreSQL: SubPlan): EXISTS, or a scalar
-     * subquery that yields its one row's one column, NULL for no row, 21000 for more than one.
+     * The comparison of an ANY sublink: test is evaluated in the outer tuple, held in holder,
+     * and compared by cmp (which reads the subquery's column as Var 0) with each subquery row.
      */
-    public record SubPlan(boolean exists, PlanNodes.PlanNode plan, PgType type, int typmod) implements Node {
+    public record AnyTest(Node test, Holder holder, Node cmp) {
+    }
+
+    /**
+     * A subquery in an expression (PostgreSQL: SubPlan): EXISTS; a scalar subquery that yields
+     * its one row's one column, NULL for no row, 21000 for more than one; or x IN (SELECT ...),
+     * true when a row compares equal, else NULL when a comparison was NULL, else false. The
+     * current tuple is pushed for outer references while the subquery runs.
+     */
+    public record SubPlan(boolean exists, PlanNodes.PlanNode plan, PgType type, int typmod, AnyTest any)
+            implements Node {
+        public SubPlan(boolean exists, PlanNodes.PlanNode plan, PgType type, int typmod) {
+            this(exists, plan, type, typmod, null);
+        }
+
         @Override
         public Object eval(EvalContext ctx) {
             Object[] saved = ctx.row;
+            Object testValue = any == null ? null : any.test().eval(ctx);
+            ctx.outerRows.add(saved);
             try {
                 plan.open(ctx);
+                if (any != null) {
+                    boolean sawNull = false;
+                    for (Object[] t = plan.next(ctx); t != null; t = plan.next(ctx)) {
+                        any.holder().value = testValue;
+                        ctx.row = t;
+                        Object r = any.cmp().eval(ctx);
+                        if (Boolean.TRUE.equals(r)) {
+                            return true;
+                        }
+                        sawNull |= r == null;
+                    }
+                    return sawNull ? null : false;
+                }
                 Object[] first = plan.next(ctx);
                 if (exists) {
                     return first != null;
@@ -294,6 +358,7 @@ public final class Nodes {
                 }
                 return first[0];
             } finally {
+                ctx.outerRows.remove(ctx.outerRows.size() - 1);
                 ctx.row = saved;
             }
         }

@@ -65,10 +65,13 @@ public final class Ast {
         }
     }
 
-    public enum SubLinkKind { EXISTS, EXPR }
+    public enum SubLinkKind { EXISTS, EXPR, ANY }
 
-    /** A subquery in an expression: EXISTS (SELECT ...) or a scalar (SELECT ...). */
-    public record SubLink(SubLinkKind kind, SelectStmt select, int location) implements Expr {
+    /**
+     * A subquery in an expression: EXISTS (SELECT ...), a scalar (SELECT ...), or testExpr IN
+     * (SELECT ...) as ANY with the = operator (testExpr is null for the other kinds).
+     */
+    public record SubLink(SubLinkKind kind, Expr testExpr, SelectStmt select, int location) implements Expr {
     }
 
     /** CURRENT_USER, CURRENT_TIMESTAMP and the like (SQLValueFunction). */

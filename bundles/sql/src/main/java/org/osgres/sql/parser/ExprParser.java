@@ -133,8 +133,11 @@ final class ExprParser {
                 ps.next();
                 ps.expectPunct('(');
                 if (ps.peek().isKeyword("select")) {
-                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "subqueries are not supported by osgres yet")
-                            .atPosition(Lexer.position(ps.src, ps.peek().start()));
+                    Ast.SelectStmt sub = ps.selectStmt();
+                    ps.expectPunct(')');
+                    Expr any = new Ast.SubLink(Ast.SubLinkKind.ANY, left, sub, t.start());
+                    left = not ? new Ast.BoolExpr(Ast.BoolOp.NOT, List.of(any), t.start()) : any;
+                    continue;
                 }
                 List<Expr> list = exprList();
                 ps.expectPunct(')');
@@ -251,7 +254,7 @@ final class ExprParser {
                     if (ps.peek().isKeyword("select")) {
                         Ast.SelectStmt sub = ps.selectStmt();
                         ps.expectPunct(')');
-                        return new Ast.SubLink(Ast.SubLinkKind.EXPR, sub, t.start());
+                        return new Ast.SubLink(Ast.SubLinkKind.EXPR, null, sub, t.start());
                     }
                     if (ps.peek().isKeyword("values")) {
                         throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
@@ -335,7 +338,7 @@ final class ExprParser {
                     ps.next();
                     Ast.SelectStmt sub = ps.selectStmt();
                     ps.expectPunct(')');
-                    return new Ast.SubLink(Ast.SubLinkKind.EXISTS, sub, t.start());
+                    return new Ast.SubLink(Ast.SubLinkKind.EXISTS, null, sub, t.start());
                 }
                 throw syntaxError();
             case "array", "row":

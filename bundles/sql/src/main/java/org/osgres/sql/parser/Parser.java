@@ -13,15 +13,17 @@ import org.osgres.sql.parser.Ast.Stmt;
  * Parser: a recursive-descent parser for osgres's part of PostgreSQL's grammar (PostgreSQL:
  * parser/gram.y, with its operator precedence table, and parser.c's raw_parser).
  *
- * stmtmulti splits at semicolons; empty statements are dropped. SELECT / VALUES, SET, RESET,
- * SHOW and the transaction statements parse fully; other statements are recognised by their
- * leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
+ * stmtmulti splits at semicolons; empty statements are dropped. SELECT (with FROM, joins,
+ * WHERE, GROUP BY, HAVING, ORDER BY, LIMIT / OFFSET, DISTINCT) and VALUES, SET, RESET, SHOW,
+ * the transaction statements and the role statements (RoleParser) parse fully; other
+ * statements are recognised by their leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
  * lowest first: OR, AND, NOT, IS, comparison, BETWEEN/IN/LIKE, other operators, + -, * / %, ^,
  * unary minus, ::. Syntax errors are 42601 "syntax error at or near" the offending token, or
  * "at end of input", positioned as PostgreSQL positions them.
  *
  * Entry points: parse() -- the statements of a query string, each with its source range.
- * See also: Lexer -- tokens; ExprParser -- the expression productions; Ast -- the nodes.
+ * See also: Lexer -- tokens; ExprParser -- the expression productions; RoleParser -- role
+ * statements; UtilityParser -- SET, SHOW and transactions; Ast -- the nodes.
  */
 public final class Parser {
     /** One statement with its source range (offsets into the query string). */

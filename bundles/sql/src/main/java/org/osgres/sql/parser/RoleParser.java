@@ -30,6 +30,9 @@ final class RoleParser {
         Token first = ps.peek();
         Token second = ps.peekAt(1);
         if (first.isKeyword("create") || first.isKeyword("alter") || first.isKeyword("drop")) {
+            if (second.isKeyword("user") && ps.peekAt(2).isKeyword("mapping")) {
+                return false; // CREATE/ALTER/DROP USER MAPPING is a foreign-data statement
+            }
             return second.isKeyword("role") || second.isKeyword("user") || second.isKeyword("group");
         }
         if (first.isKeyword("grant") || first.isKeyword("revoke")) {
@@ -69,6 +72,11 @@ final class RoleParser {
         ps.expectKeyword("alter");
         Token which = ps.next();
         Token roleTok = ps.peek();
+        if (roleTok.isKeyword("all")) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "ALTER ROLE ... SET and RESET are not supported by osgres yet")
+                    .atPosition(Lexer.position(ps.src, roleTok.start()));
+        }
         if (ps.peekAt(1).isKeyword("rename")) {
             String old = roleId(ps);
             ps.expectKeyword("rename");

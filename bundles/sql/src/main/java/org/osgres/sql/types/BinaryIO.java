@@ -54,8 +54,29 @@ public final class BinaryIO {
             case VOID -> new byte[0];
             case XID -> ByteBuffer.allocate(4).putInt((int) (long) (Long) v).array();
             case TEXT_ARRAY -> textArraySend((String[]) v);
+            case INET -> inetSend((String) v);
             default -> v.toString().getBytes(StandardCharsets.UTF_8);
         };
+    }
+
+    /** inet_send(): family (2 IPv4, 3 IPv6), mask bits, is_cidr 0, address length, address bytes. */
+    private static byte[] inetSend(String text) {
+        int slash = text.indexOf('/');
+        String host = slash < 0 ? text : text.substring(0, slash);
+        byte[] addr;
+        try {
+            if (!host.matches("[0-9a-fA-F:.]+")) {
+                throw new java.net.UnknownHostException(host); // a literal only: never a DNS lookup
+            }
+            addr = java.net.InetAddress.getByName(host).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new PgException(SqlState.INVALID_TEXT_REPRESENTATION,
+                    "invalid input syntax for type inet: \"" + text + "\"");
+        }
+        int bits = slash < 0 ? addr.length * 8 : Integer.parseInt(text.substring(slash + 1));
+        ByteBuffer buf = ByteBuffer.allocate(4 + addr.length);
+        buf.put((byte) (addr.length == 4 ? 2 : 3)).put((byte) bits).put((byte) 0).put((byte) addr.length).put(addr);
+        return buf.array();
     }
 
     /** array_send() for a one-dimensional text[] (lower bound 1). */

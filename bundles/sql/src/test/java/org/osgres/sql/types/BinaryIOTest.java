@@ -21,6 +21,18 @@ class BinaryIOTest {
     }
 
     @Test
+    void inetAndTextArraySendAsPostgreSql() {
+        assertArrayEquals(new byte[] {2, 32, 0, 4, 127, 0, 0, 1}, BinaryIO.send(PgType.INET, "127.0.0.1"));
+        assertArrayEquals(new byte[] {2, 24, 0, 4, 10, 1, 2, 0}, BinaryIO.send(PgType.INET, "10.1.2.0/24"));
+        assertEquals(3, BinaryIO.send(PgType.INET, "::1")[0]);
+        // ndim 1, has nulls, element oid 25, 2 elements from 1: "a", NULL
+        assertEquals("00000001" + "00000001" + "00000019" + "00000002" + "00000001" + "00000001" + "61" + "ffffffff",
+                HexFormat.of().formatHex(BinaryIO.send(PgType.TEXT_ARRAY, new String[] {"a", null})));
+        assertEquals("00000000" + "00000000" + "00000019", HexFormat.of().formatHex(
+                BinaryIO.send(PgType.TEXT_ARRAY, new String[0])));
+    }
+
+    @Test
     void scalarRoundTrips() {
         roundTrip(PgType.BOOL, true);
         roundTrip(PgType.INT2, (short) -7);

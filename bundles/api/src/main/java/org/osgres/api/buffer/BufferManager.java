@@ -1,0 +1,112 @@
+package org.osgres.api.buffer;
+
+import java.nio.ByteBuffer;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.osgres.api.error.PgException;
+
+/**
+ * The shared buffer pool (PostgreSQL: storage/buffer/bufmgr.c with smgr.c and md.c under it).
+ * Every page a backend reads or changes is in one of shared_buffers' 8 KB buffers; a buffer is
+ * named by an int handle, 1 to {@link #bufferCount()} (PostgreSQL's Buffer; 0 is InvalidBuffer).
+ *
+ * <p>Rules, as in PostgreSQL: a page may be looked at only while pinned, read only under a shared
+ * or exclusive content lock, changed only under the exclusive lock, followed by
+ * {@link #markDirty}. A dirty page is written out (on eviction, flushDirty, flushRelation) only
+ * after {@code WalFlush.flush(pageLsn)}: stamp the page's LSN ({@link Page#setLsn}) with the WAL
+ * record that covers the change. When every buffer is pinned, pin fails with ERROR XX000 "no
+ * unpinned buffers available"; it never waits for a pin to go away.
+ *
+ * <p>Relation files are {@code base/<db>/<relfilenode>[_fsm|_vm|_init][.N]} in 1 GB segments.
+ */
+@ProviderType
+public interface BufferManager {
+
+    /**
+     * Pins a page, reading it into a shared buffer on a miss (PostgreSQL: ReadBufferExtended).
+     *
+     * @return the buffer, pinned once more; release it with {@link #unpin}
+     * @throws PgException XX001 "could not read block %u in file ..." for a block past the end of
+     *         the file (mode NORMAL); XX000 "no unpinned buffers available"; 58030 on I/O errors
+     */
+    int pin(RelFileLocator rel, ForkNumber fork, long block, ReadMode mode);
+
+    /** {@link #pin} with {@link ReadMode#NORMAL}. */
+    default int pin(RelFileLocator rel, ForkNumber fork, long block) {
+        return pin(rel, fork, block, ReadMode.NORMAL);
+    }
+
+    /** Drops one pin (PostgreSQL: ReleaseBuffer). The caller must not hold its content lock. */
+    void unpin(int buffer);
+
+    /** Takes the content lock in share mode, waiting for an exclusive holder (LockBuffer(BUFFER_LOCK_SHARE)). */
+    void lockShared(int buffer);
+
+    /** Takes the content lock in exclusive mode, waiting for every holder (LockBuffer(BUFFER_LOCK_EXCLUSIVE)). */
+    void lockExclusive(int buffer);
+
+    /** Takes the exclusive content lock only if free now (PostgreSQL: ConditionalLockBuffer). */
+    boolean tryLockExclusive(int buffer);
+
+    /** Releases the content lock this thread holds on the buffer (LockBuffer(BUFFER_LOCK_UNLOCK)). */
+    void unlock(int buffer);
+
+    /** Marks the pinned, exclusively locked buffer dirty (PostgreSQL: MarkBufferDirty). */
+    void markDirty(int buffer);
+
+    /**
+     * The buffer's 8 KB page: a new little-endian ByteBuffer (position 0, limit 8192) over the
+     * page in shared memory, valid while the buffer stays pinned (PostgreSQL: BufferGetPage).
+     */
+    ByteBuffer page(int buffer);
+
+    /** The block number the pinned buffer holds (PostgreSQL: BufferGetBlockNumber). */
+    long blockNumber(int buffer);
+
+    /**
+     * Adds a zeroed block at the end of the fork and returns it pinned (PostgreSQL: ReadBuffer
+     * with P_NEW). The file grows at once; concurrent extenders get distinct blocks.
+     */
+    int extend(RelFileLocator rel, ForkNumber fork);
+
+    /** The number of blocks in the fork's files (PostgreSQL: smgrnblocks); 0 when there are none. */
+    long nblocks(RelFileLocator rel, ForkNumber fork);
+
+    /** Whether the fork has a file (PostgreSQL: smgrexists). */
+    boolean exists(RelFileLocator rel, ForkNumber fork);
+
+    /** Creates the fork's first, empty file, if missing (PostgreSQL: smgrcreate). */
+    void create(RelFileLocator rel, ForkNumber fork);
+
+    /**
+     * Checkpoint work (PostgreSQL: BufferSync, then ProcessSyncRequests): writes every dirty
+     * buffer, each after the WAL that covers it, then fsyncs every file written since the last call.
+     */
+    void flushDirty();
+
+    /** Writes the relation's dirty buffers (all forks) and fsyncs its files (PostgreSQL: FlushRelationBuffers + smgrimmedsync). */
+    void flushRelation(RelFileLocator rel);
+
+    /**
+     * Forgets the relation: drops its buffers without writing them and removes its files, all
+     * forks and segments (PostgreSQL: DropRelationsAllBuffers + smgrdounlinkall). No buffer of it
+     * may be pinned.
+     */
+    void dropRelation(RelFileLocator rel);
+
+    /** Cuts the fork to {@code nblocks} blocks, dropping buffers past the new end (PostgreSQL: smgrtruncate). */
+    void truncate(RelFileLocator rel, ForkNumber fork, long nblocks);
+
+    /** Fsyncs the fork's files now (PostgreSQL: smgrimmedsync). */
+    void immedsync(RelFileLocator rel, ForkNumber fork);
+
+    /** The number of shared buffers (PostgreSQL: NBuffers). */
+    int bufferCount();
+
+    /** Counters since start: hits, reads from files, writes to files. */
+    Stats stats();
+
+    /** Buffer pool counters (PostgreSQL: pg_stat_database's blks_hit and blks_read, pg_stat_bgwriter's buffers written). */
+    record Stats(long hits, long reads, long writes) {
+    }
+}

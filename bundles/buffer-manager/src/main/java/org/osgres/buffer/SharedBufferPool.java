@@ -1,0 +1,510 @@
+/*
+ * SharedBufferPool: the shared buffer pool (PostgreSQL: storage/buffer/bufmgr.c).
+ *
+ * shared_buffers pages of 8 KB live in the "Buffer Blocks" region of shared memory, one
+ * descriptor each in "Buffer Descriptors". Backends pin pages through BufferManager: a hit in
+ * the buffer table pins the buffer and bumps its usage count; a miss takes a victim from
+ * ClockSweep, writes it out if dirty, re-tags it and reads the page through RelationStorage.
+ * Pages are looked at under content locks (share or exclusive, one read-write lock per buffer).
+ * Reads and writes of one buffer are serialised by BM_IO_IN_PROGRESS and an I/O lock, on which
+ * other backends wanting the same page wait (PostgreSQL: StartBufferIO, TerminateBufferIO).
+ *
+ * WAL rule: a dirty page is written only after wal.flush(pageLsn) (FlushBuffer). The
+ * checkpointer calls flushDirty(); until it exists, deactivation (server shutdown) does.
+ *
+ * Entry points: pin() (ReadBufferExtended), unpin() (ReleaseBuffer), lockShared/lockExclusive/
+ * unlock (LockBuffer), markDirty() (MarkBufferDirty), extend(), flushDirty() (BufferSync),
+ * flushRelation(), dropRelation(), truncate().
+ * See also: ClockSweep -- victim choice; BufferTable -- tag to buffer lookup; BufferDescriptors
+ * -- headers, pins, header lock; RelationStorage -- the files.
+ */
+package org.osgres.buffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.buffer.BufferManager;
+import org.osgres.api.buffer.ForkNumber;
+import org.osgres.api.buffer.Page;
+import org.osgres.api.buffer.ReadMode;
+import org.osgres.api.buffer.RelFileLocator;
+import org.osgres.api.config.Settings;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.SharedMemory;
+import org.osgres.api.shmem.SharedRegion;
+import org.osgres.api.wal.WalFlush;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.osgres.buffer.BufferDescriptors.BM_CHECKPOINT_NEEDED;
+import static org.osgres.buffer.BufferDescriptors.BM_DIRTY;
+import static org.osgres.buffer.BufferDescriptors.BM_IO_ERROR;
+import static org.osgres.buffer.BufferDescriptors.BM_IO_IN_PROGRESS;
+import static org.osgres.buffer.BufferDescriptors.BM_JUST_DIRTIED;
+import static org.osgres.buffer.BufferDescriptors.BM_TAG_VALID;
+import static org.osgres.buffer.BufferDescriptors.BM_VALID;
+import static org.osgres.buffer.BufferDescriptors.BUF_USAGECOUNT_MASK;
+import static org.osgres.buffer.BufferDescriptors.BUF_USAGECOUNT_ONE;
+import static org.osgres.buffer.BufferDescriptors.refcount;
+
+@Component(service = BufferManager.class, immediate = true)
+public final class SharedBufferPool implements BufferManager {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedBufferPool.class);
+    /** I/O locks are striped: a backend holds at most one, so stripes cannot deadlock. */
+    private static final int IO_LOCK_STRIPES = 1024;
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(Page.SIZE);
+
+    private final int nBuffers;
+    private final SharedRegion blocks;
+    private final BufferDescriptors descriptors;
+    private final ClockSweep strategy;
+    private final BufferTable table;
+    private final RelationStorage smgr;
+    private final WalFlush wal;
+    /** Content locks (PostgreSQL: BufferDescriptorGetContentLock), made on first use. */
+    private final AtomicReferenceArray<ReentrantReadWriteLock> contentLocks;
+    /** Held while a buffer's I/O is in progress; waiters queue on it (PostgreSQL: the I/O condition variables). */
+    private final ReentrantLock[] ioLocks;
+    /** Relation extension locks (PostgreSQL: LockRelationForExtension). */
+    private final ConcurrentHashMap<RelationStorage.RelFork, ReentrantLock> extensionLocks = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+
+    /** The pool for the server: shared_buffers buffers over the data directory's files. */
+    @Activate
+    public SharedBufferPool(@Reference Settings settings, @Reference SharedMemory shmem, @Reference WalFlush wal) {
+        this(shmem, settings.getInt("shared_buffers"), new RelationStorage(settings.dataDirectory()), wal);
+        LOG.debug("shared buffer pool: {} buffers of {} bytes", nBuffers, Page.SIZE);
+    }
+
+    SharedBufferPool(SharedMemory shmem, int nBuffers, RelationStorage smgr, WalFlush wal) {
+        this.nBuffers = nBuffers;
+        this.descriptors = new BufferDescriptors(shmem, nBuffers);
+        this.blocks = shmem.region("Buffer Blocks", (long) nBuffers * Page.SIZE);
+        this.strategy = new ClockSweep(shmem, descriptors);
+        this.table = new BufferTable(nBuffers);
+        this.smgr = smgr;
+        this.wal = wal;
+        this.contentLocks = new AtomicReferenceArray<>(nBuffers);
+        this.ioLocks = new ReentrantLock[Math.min(IO_LOCK_STRIPES, nBuffers)];
+        for (int i = 0; i < ioLocks.length; i++) {
+            ioLocks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Test and server constructor over a data directory. */
+    static SharedBufferPool create(SharedMemory shmem, int nBuffers, Path dataDirectory, int blocksPerSegment, WalFlush wal) {
+        return new SharedBufferPool(shmem, nBuffers, new RelationStorage(dataDirectory, blocksPerSegment), wal);
+    }
+
+    /** Shutdown: writes what is dirty (the shutdown checkpoint's part until the checkpointer exists). */
+    @Deactivate
+    void deactivate() {
+        try {
+            flushDirty();
+        } finally {
+            smgr.close();
+        }
+    }
+
+    // ---- pin and unpin ----
+
+    @Override
+    public int pin(RelFileLocator rel, ForkNumber fork, long block, ReadMode mode) {
+        if (block < 0 || block > BufferTag.MAX_BLOCK_NUMBER) {
+            throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED, "cannot extend relation " + rel + " beyond "
+                    + BufferTag.MAX_BLOCK_NUMBER + " blocks");
+        }
+        BufferTag tag = new BufferTag(rel, fork, (int) block);
+        for (;;) {
+            int buffer = table.lookup(tag);
+            if (buffer != 0) {
+                int state = descriptors.pin(buffer, true);
+                if (!descriptors.tagEquals(buffer, tag) || (state & BM_TAG_VALID) == 0) {
+                    descriptors.unpin(buffer); // re-tagged under us: look again
+                    continue;
+                }
+                if ((state & BM_VALID) != 0) {
+                    hits.increment();
+                    return buffer;
+                }
+                return completeRead(buffer, tag, mode);
+            }
+            buffer = allocate(tag);
+            if (buffer != 0) {
+                return completeRead(buffer, tag, mode);
+            }
+        }
+    }
+
+    /**
+     * Takes a victim buffer and maps the tag to it (PostgreSQL: BufferAlloc). Returns the buffer
+     * pinned and tagged but not valid, or 0 when the caller must look again (another backend
+     * mapped the tag first, or the victim got pinned or dirtied meanwhile).
+     */
+    private int allocate(BufferTag tag) {
+        int[] locked = new int[1];
+        int victim = strategy.getBuffer(locked);
+        int state = descriptors.pinLocked(victim, locked[0]);
+        if ((state & BM_DIRTY) != 0) {
+            ReentrantReadWriteLock lock = contentLock(victim);
+            if (!lock.readLock().tryLock()) {
+                descriptors.unpin(victim); // someone is changing it: choose another
+                return 0;
+            }
+            try {
+                flushBuffer(victim);
+            } catch (RuntimeException e) {
+                descriptors.unpin(victim);
+                throw e;
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+        state = descriptors.lockHeader(victim);
+        if (refcount(state) != 1 || (state & (BM_DIRTY | BM_IO_IN_PROGRESS)) != 0) {
+            descriptors.unlockHeader(victim, state);
+            descriptors.unpin(victim);
+            return 0;
+        }
+        BufferTag old = (state & BM_TAG_VALID) != 0 ? descriptors.tag(victim) : null;
+        descriptors.setTag(victim, tag);
+        state &= ~(BM_VALID | BM_DIRTY | BM_JUST_DIRTIED | BM_CHECKPOINT_NEEDED | BM_IO_ERROR | BUF_USAGECOUNT_MASK);
+        state |= BM_TAG_VALID | BUF_USAGECOUNT_ONE;
+        descriptors.unlockHeader(victim, state);
+        if (old != null) {
+            table.delete(old, victim);
+        }
+        if (table.insert(tag, victim) != 0) {
+            // lost the race to map this page: give the victim back as a free buffer
+            state = descriptors.lockHeader(victim);
+            descriptors.unlockHeader(victim, state & ~(BM_TAG_VALID | BUF_USAGECOUNT_MASK));
+            descriptors.unpin(victim);
+            return 0;
+        }
+        return victim;
+    }
+
+    /** Reads a pinned, tagged buffer that is not valid yet, or waits for the backend reading it. */
+    private int completeRead(int buffer, BufferTag tag, ReadMode mode) {
+        if (!startBufferIO(buffer, true)) {
+            hits.increment();
+            return buffer; // another backend read it while we waited
+        }
+        try {
+            ByteBuffer page = blockOf(buffer);
+            if (mode == ReadMode.ZERO) {
+                page.put(0, ZERO_PAGE, 0, Page.SIZE);
+            } else {
+                smgr.read(tag.rel(), tag.fork(), tag.blockNumber(), page);
+                reads.increment();
+            }
+        } catch (RuntimeException e) {
+            abortBufferIO(buffer);
+            descriptors.unpin(buffer);
+            throw e;
+        }
+        terminateBufferIO(buffer, false, BM_VALID);
+        return buffer;
+    }
+
+    @Override
+    public void unpin(int buffer) {
+        check(buffer);
+        descriptors.unpin(buffer);
+    }
+
+    // ---- I/O state (PostgreSQL: StartBufferIO, TerminateBufferIO, AbortBufferIO) ----
+
+    private ReentrantLock ioLock(int buffer) {
+        return ioLocks[(buffer - 1) % ioLocks.length];
+    }
+
+    /**
+     * Begins a read (forInput) or write of a pinned buffer; waits while another backend's I/O on
+     * it is in progress. Returns false when there is nothing to do any more: the page became
+     * valid (read) or clean (write).
+     */
+    private boolean startBufferIO(int buffer, boolean forInput) {
+        ReentrantLock io = ioLock(buffer);
+        io.lock();
+        int state = descriptors.lockHeader(buffer);
+        if (forInput ? (state & BM_VALID) != 0 : (state & BM_DIRTY) == 0) {
+            descriptors.unlockHeader(buffer, state);
+            io.unlock();
+            return false;
+        }
+        state |= BM_IO_IN_PROGRESS;
+        if (!forInput) {
+            state &= ~BM_JUST_DIRTIED;
+        }
+        descriptors.unlockHeader(buffer, state);
+        return true;
+    }
+
+    private void terminateBufferIO(int buffer, boolean clearDirty, int setFlags) {
+        int state = descriptors.lockHeader(buffer);
+        state &= ~(BM_IO_IN_PROGRESS | BM_IO_ERROR);
+        if (clearDirty && (state & BM_JUST_DIRTIED) == 0) {
+            state &= ~(BM_DIRTY | BM_CHECKPOINT_NEEDED);
+        }
+        state |= setFlags;
+        descriptors.unlockHeader(buffer, state);
+        ioLock(buffer).unlock();
+    }
+
+    private void abortBufferIO(int buffer) {
+        int state = descriptors.lockHeader(buffer);
+        descriptors.unlockHeader(buffer, (state & ~BM_IO_IN_PROGRESS) | BM_IO_ERROR);
+        ioLock(buffer).unlock();
+    }
+
+    /**
+     * Writes a pinned, share-locked dirty buffer out, WAL first (PostgreSQL: FlushBuffer). A
+     * change made during the write sets BM_JUST_DIRTIED again, which keeps the buffer dirty.
+     */
+    private void flushBuffer(int buffer) {
+        if (!startBufferIO(buffer, false)) {
+            return;
+        }
+        try {
+            BufferTag tag = descriptors.tag(buffer);
+            ByteBuffer page = blockOf(buffer);
+            wal.flush(Page.lsn(page));
+            smgr.write(tag.rel(), tag.fork(), tag.blockNumber(), page);
+            writes.increment();
+        } catch (RuntimeException e) {
+            abortBufferIO(buffer);
+            throw e;
+        }
+        terminateBufferIO(buffer, true, 0);
+    }
+
+    // ---- content locks ----
+
+    private ReentrantReadWriteLock contentLock(int buffer) {
+        ReentrantReadWriteLock lock = contentLocks.get(buffer - 1);
+        if (lock == null) {
+            contentLocks.compareAndSet(buffer - 1, null, new ReentrantReadWriteLock());
+            lock = contentLocks.get(buffer - 1);
+        }
+        return lock;
+    }
+
+    private void checkPinned(int buffer) {
+        check(buffer);
+        if (refcount(descriptors.state(buffer)) == 0) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "buffer " + buffer + " is not pinned");
+        }
+    }
+
+    @Override
+    public void lockShared(int buffer) {
+        checkPinned(buffer);
+        contentLock(buffer).readLock().lock();
+    }
+
+    @Override
+    public void lockExclusive(int buffer) {
+        checkPinned(buffer);
+        contentLock(buffer).writeLock().lock();
+    }
+
+    @Override
+    public boolean tryLockExclusive(int buffer) {
+        checkPinned(buffer);
+        return contentLock(buffer).writeLock().tryLock();
+    }
+
+    @Override
+    public void unlock(int buffer) {
+        check(buffer);
+        ReentrantReadWriteLock lock = contentLock(buffer);
+        if (lock.isWriteLockedByCurrentThread()) {
+            lock.writeLock().unlock();
+        } else if (lock.getReadHoldCount() > 0) {
+            lock.readLock().unlock();
+        } else {
+            throw new PgException(SqlState.INTERNAL_ERROR, "content lock of buffer " + buffer + " is not held");
+        }
+    }
+
+    @Override
+    public void markDirty(int buffer) {
+        checkPinned(buffer);
+        descriptors.setFlags(buffer, BM_DIRTY | BM_JUST_DIRTIED);
+    }
+
+    // ---- page access ----
+
+    private ByteBuffer blockOf(int buffer) {
+        return blocks.slice((long) (buffer - 1) * Page.SIZE, Page.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public ByteBuffer page(int buffer) {
+        checkPinned(buffer);
+        return blockOf(buffer);
+    }
+
+    @Override
+    public long blockNumber(int buffer) {
+        checkPinned(buffer);
+        return Integer.toUnsignedLong(descriptors.block(buffer));
+    }
+
+    private void check(int buffer) {
+        if (buffer < 1 || buffer > nBuffers) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "bad buffer ID: " + buffer);
+        }
+    }
+
+    // ---- relations ----
+
+    @Override
+    public int extend(RelFileLocator rel, ForkNumber fork) {
+        ReentrantLock lock = extensionLocks.computeIfAbsent(new RelationStorage.RelFork(rel, fork), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            long block = smgr.nblocks(rel, fork);
+            if (block > BufferTag.MAX_BLOCK_NUMBER) {
+                throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED, "cannot extend relation "
+                        + RelationStorage.relpath(rel, fork) + " beyond " + BufferTag.MAX_BLOCK_NUMBER + " blocks");
+            }
+            smgr.extend(rel, fork, block, ZERO_PAGE.duplicate());
+            return pin(rel, fork, block, ReadMode.ZERO);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long nblocks(RelFileLocator rel, ForkNumber fork) {
+        return smgr.nblocks(rel, fork);
+    }
+
+    @Override
+    public boolean exists(RelFileLocator rel, ForkNumber fork) {
+        return smgr.exists(rel, fork);
+    }
+
+    @Override
+    public void create(RelFileLocator rel, ForkNumber fork) {
+        smgr.create(rel, fork);
+    }
+
+    @Override
+    public void flushDirty() {
+        for (int buffer = 1; buffer <= nBuffers; buffer++) {
+            if ((descriptors.state(buffer) & BM_DIRTY) != 0) {
+                flushPinned(buffer, null);
+            }
+        }
+        smgr.sync();
+    }
+
+    /** Pins the buffer without bumping its usage, writes it if dirty (and of the relation, if given), unpins. */
+    private void flushPinned(int buffer, RelFileLocator rel) {
+        descriptors.pin(buffer, false);
+        try {
+            int state = descriptors.state(buffer);
+            if ((state & (BM_DIRTY | BM_VALID)) != (BM_DIRTY | BM_VALID)
+                    || (rel != null && !descriptors.relEquals(buffer, rel))) {
+                return;
+            }
+            ReentrantReadWriteLock lock = contentLock(buffer);
+            lock.readLock().lock();
+            try {
+                flushBuffer(buffer);
+            } finally {
+                lock.readLock().unlock();
+            }
+        } finally {
+            descriptors.unpin(buffer);
+        }
+    }
+
+    @Override
+    public void flushRelation(RelFileLocator rel) {
+        for (int buffer = 1; buffer <= nBuffers; buffer++) {
+            int state = descriptors.state(buffer);
+            if ((state & BM_DIRTY) != 0 && (state & BM_TAG_VALID) != 0 && descriptors.relEquals(buffer, rel)) {
+                flushPinned(buffer, rel);
+            }
+        }
+        for (ForkNumber fork : ForkNumber.values()) {
+            smgr.immedsync(rel, fork);
+        }
+    }
+
+    @Override
+    public void dropRelation(RelFileLocator rel) {
+        invalidateBuffers(rel, null, 0);
+        smgr.unlink(rel);
+        for (ForkNumber fork : ForkNumber.values()) {
+            extensionLocks.remove(new RelationStorage.RelFork(rel, fork));
+        }
+    }
+
+    @Override
+    public void truncate(RelFileLocator rel, ForkNumber fork, long nblocks) {
+        invalidateBuffers(rel, fork, nblocks);
+        smgr.truncate(rel, fork, nblocks);
+    }
+
+    /**
+     * Forgets the buffers of the relation (one fork from {@code firstBlock} on, or every fork)
+     * without writing them (PostgreSQL: DropRelFileNodeBuffers, InvalidateBuffer).
+     */
+    private void invalidateBuffers(RelFileLocator rel, ForkNumber fork, long firstBlock) {
+        for (int buffer = 1; buffer <= nBuffers; buffer++) {
+            if (!descriptors.relEquals(buffer, rel)) {
+                continue; // unlocked pre-check, as PostgreSQL's
+            }
+            int state = descriptors.lockHeader(buffer);
+            boolean match = (state & BM_TAG_VALID) != 0 && descriptors.relEquals(buffer, rel)
+                    && (fork == null || (descriptors.fork(buffer) == fork.ordinal()
+                            && Integer.toUnsignedLong(descriptors.block(buffer)) >= firstBlock));
+            if (!match) {
+                descriptors.unlockHeader(buffer, state);
+                continue;
+            }
+            if (refcount(state) != 0 || (state & BM_IO_IN_PROGRESS) != 0) {
+                descriptors.unlockHeader(buffer, state);
+                throw new PgException(SqlState.OBJECT_IN_USE, "cannot drop buffers of relation " + rel
+                        + ": buffer " + buffer + " is pinned");
+            }
+            BufferTag tag = descriptors.tag(buffer);
+            table.delete(tag, buffer);
+            descriptors.unlockHeader(buffer, state & ~(BM_TAG_VALID | BM_VALID | BM_DIRTY | BM_JUST_DIRTIED
+                    | BM_CHECKPOINT_NEEDED | BM_IO_ERROR | BUF_USAGECOUNT_MASK));
+        }
+    }
+
+    @Override
+    public void immedsync(RelFileLocator rel, ForkNumber fork) {
+        smgr.immedsync(rel, fork);
+    }
+
+    @Override
+    public int bufferCount() {
+        return nBuffers;
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(hits.sum(), reads.sum(), writes.sum());
+    }
+}

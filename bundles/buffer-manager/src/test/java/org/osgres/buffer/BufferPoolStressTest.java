@@ -1,0 +1,104 @@
+package org.osgres.buffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgres.api.buffer.ForkNumber;
+import org.osgres.api.buffer.Page;
+import org.osgres.api.buffer.RelFileLocator;
+
+/**
+ * Many virtual threads pin, lock, change and unpin random blocks of a relation ten times larger
+ * than the pool, so pages are evicted and read back all the time: no update may be lost and
+ * every page must still hold its own block number.
+ */
+class BufferPoolStressTest {
+    static final int BUFFERS = 64;
+    static final int BLOCKS = BUFFERS * 10;
+    static final int THREADS = 8;
+    static final int OPS = 3000;
+    static final RelFileLocator REL = RelFileLocator.of(5, 20000);
+
+    @Test
+    void concurrentChangesSurviveEvictionAndReload(@TempDir Path dir) throws Exception {
+        SharedBufferPool bm = SharedBufferPoolTest.pool(dir, BUFFERS, 100, SharedBufferPoolTest.NO_WAL);
+        bm.create(REL, ForkNumber.MAIN);
+        for (int i = 0; i < BLOCKS; i++) {
+            SharedBufferPoolTest.appendBlock(bm, REL, i); // block number at byte 100, counter at 200
+        }
+        AtomicLong increments = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            boolean writer = t % 4 != 3;
+            threads.add(Thread.ofVirtual().name("stress-" + t).start(() -> {
+                try {
+                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                    for (int i = 0; i < OPS; i++) {
+                        long block = rnd.nextInt(BLOCKS);
+                        int b = bm.pin(REL, ForkNumber.MAIN, block);
+                        try {
+                            if (writer) {
+                                bm.lockExclusive(b);
+                            } else {
+                                bm.lockShared(b);
+                            }
+                            ByteBuffer p = bm.page(b);
+                            if (p.getLong(100) != block || bm.blockNumber(b) != block) {
+                                throw new AssertionError("block " + block + " holds " + p.getLong(100));
+                            }
+                            if (writer) {
+                                p.putLong(200, p.getLong(200) + 1);
+                                Page.setLsn(p, Page.lsn(p) + 1);
+                                bm.markDirty(b);
+                                increments.incrementAndGet();
+                            }
+                            bm.unlock(b);
+                        } finally {
+                            bm.unpin(b);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(increments.get(), sumOfCounters(bm));
+        assertTrue(bm.stats().reads() > OPS, "pages were evicted and read back: " + bm.stats());
+        bm.deactivate();
+
+        SharedBufferPool again = SharedBufferPoolTest.pool(dir, BUFFERS, 100, SharedBufferPoolTest.NO_WAL);
+        assertEquals(BLOCKS, again.nblocks(REL, ForkNumber.MAIN));
+        assertEquals(increments.get(), sumOfCounters(again), "after flush and a fresh pool");
+    }
+
+    private static long sumOfCounters(SharedBufferPool bm) {
+        long sum = 0;
+        for (int i = 0; i < BLOCKS; i++) {
+            int b = bm.pin(REL, ForkNumber.MAIN, i);
+            bm.lockShared(b);
+            ByteBuffer p = bm.page(b);
+            assertEquals(i, p.getLong(100));
+            sum += p.getLong(200);
+            bm.unlock(b);
+            bm.unpin(b);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,163 @@
+package org.osgres.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgres.api.buffer.BufferManager;
+import org.osgres.api.buffer.ForkNumber;
+import org.osgres.api.buffer.Page;
+import org.osgres.api.buffer.RelFileLocator;
+import org.osgres.api.clog.CommitLog;
+import org.osgres.api.clog.XidStatus;
+import org.osgres.api.config.Settings;
+import org.osgres.api.lifecycle.ServerProcess;
+import org.osgres.api.shmem.SharedMemory;
+
+/**
+ * The storage foundation in Felix: shared memory sized from the settings, the buffer pool and
+ * the commit log as services, doing real work on the data directory's files.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StorageInFrameworkIT {
+    @Inject
+    BundleContext context;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    SharedMemory shmem;
+
+    @Inject
+    BufferManager buffers;
+
+    @Inject
+    CommitLog clog;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        File dir = new File(System.getProperty("itest.bundles.dir"));
+        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("no bundles in " + dir + " (build distribution first)");
+        }
+        Arrays.sort(jars);
+        Path data = Files.createTempDirectory("osgres-storage-itest-");
+        Files.writeString(data.resolve("PG_VERSION"), "15\n");
+        Files.writeString(data.resolve("postgresql.conf"), "port = " + freePort() + "\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = ''\n"
+                + "shared_buffers = 1MB\n");
+        Files.writeString(data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n");
+        List<Option> opts = new ArrayList<>();
+        for (File jar : jars) {
+            String n = jar.getName();
+            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-")
+                    || n.startsWith("org.osgres.logging") ? 1 : 3;
+            opts.add(bundle(jar.toURI().toString()).startLevel(level));
+        }
+        opts.add(junitBundles());
+        opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
+        opts.add(systemPackage("sun.misc"));
+        opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
+        opts.add(frameworkStartLevel(10));
+        return options(opts.toArray(new Option[0]));
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    public void storageBundlesAreActive() {
+        for (String name : List.of("org.osgres.shmem", "org.osgres.buffer", "org.osgres.clog")) {
+            Bundle b = Arrays.stream(context.getBundles()).filter(x -> name.equals(x.getSymbolicName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("bundle " + name + " is not installed"));
+            assertEquals(name + " state", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    @Test
+    public void sharedMemoryIsSizedFromTheSettings() {
+        assertEquals("128", settings.get("shared_buffers"));
+        assertEquals(128, buffers.bufferCount());
+        Set<String> names = shmem.allocations().stream().map(SharedMemory.Allocation::name).collect(Collectors.toSet());
+        assertTrue(names.toString(), names.containsAll(Set.of("Buffer Descriptors", "Buffer Blocks", "Buffer Strategy Status", "Xact")));
+        assertTrue(shmem.size() > 128 * 8192);
+        assertTrue(shmem.size() < 8 * 1024 * 1024);
+    }
+
+    @Test
+    public void pagesGoThroughTheBufferPoolToRelationFiles() throws IOException {
+        RelFileLocator rel = RelFileLocator.of(5, 16384);
+        buffers.create(rel, ForkNumber.MAIN);
+        int blocks = 3 * buffers.bufferCount(); // more than the pool holds
+        for (int i = 0; i < blocks; i++) {
+            int b = buffers.extend(rel, ForkNumber.MAIN);
+            buffers.lockExclusive(b);
+            ByteBuffer page = buffers.page(b);
+            Page.init(page, 0);
+            page.putInt(Page.HEADER_SIZE, i);
+            buffers.markDirty(b);
+            buffers.unlock(b);
+            buffers.unpin(b);
+        }
+        buffers.flushRelation(rel);
+        Path file = settings.dataDirectory().resolve("base/5/16384");
+        assertEquals((long) blocks * 8192, Files.size(file));
+        for (int i = 0; i < blocks; i += 7) {
+            int b = buffers.pin(rel, ForkNumber.MAIN, i);
+            buffers.lockShared(b);
+            assertEquals(i, buffers.page(b).getInt(Page.HEADER_SIZE));
+            buffers.unlock(b);
+            buffers.unpin(b);
+        }
+        assertTrue(buffers.stats().toString(), buffers.stats().reads() > 0);
+    }
+
+    @Test
+    public void commitLogWritesPgXact() {
+        clog.extend(3);
+        clog.setStatus(3, XidStatus.COMMITTED, 0);
+        clog.setStatus(4, XidStatus.ABORTED, 0);
+        clog.checkpoint();
+        assertEquals(XidStatus.COMMITTED, clog.status(3));
+        assertEquals(XidStatus.ABORTED, clog.status(4));
+        assertEquals(XidStatus.IN_PROGRESS, clog.status(5));
+        assertTrue(Files.exists(settings.dataDirectory().resolve("pg_xact/0000")));
+    }
+}
