@@ -120,7 +120,12 @@ final class BufferDescriptors {
         return s;
     }
 
-    private static int spinDelay(int spins) {
+    /**
+     * One step of waiting for another backend (PostgreSQL: perform_spin_delay): a few busy spins,
+     * then yield. Backends are virtual threads, which are never preempted: a loop that only spun
+     * could hold every carrier thread while the backend it waits for never gets to run.
+     */
+    static int spinDelay(int spins) {
         if (spins < SPINS_BEFORE_YIELD) {
             Thread.onSpinWait();
             return spins + 1;

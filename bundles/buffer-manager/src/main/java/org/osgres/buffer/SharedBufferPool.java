@@ -128,12 +128,16 @@ public final class SharedBufferPool implements BufferManager {
                     + BufferTag.MAX_BLOCK_NUMBER + " blocks");
         }
         BufferTag tag = new BufferTag(rel, fork, (int) block);
+        int spins = 0;
         for (;;) {
             int buffer = table.lookup(tag);
             if (buffer != 0) {
                 int state = descriptors.pin(buffer, true);
                 if (!descriptors.tagEquals(buffer, tag) || (state & BM_TAG_VALID) == 0) {
-                    descriptors.unpin(buffer); // re-tagged under us: look again
+                    // re-tagged under us: the backend re-tagging it has yet to update the buffer
+                    // table, so let it run before looking again
+                    descriptors.unpin(buffer);
+                    spins = BufferDescriptors.spinDelay(spins);
                     continue;
                 }
                 if ((state & BM_VALID) != 0) {
@@ -146,6 +150,7 @@ public final class SharedBufferPool implements BufferManager {
             if (buffer != 0) {
                 return completeRead(buffer, tag, mode);
             }
+            spins = BufferDescriptors.spinDelay(spins); // lost a race in allocate(): let the winner finish
         }
     }
 
