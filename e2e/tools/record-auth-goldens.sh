@@ -2,7 +2,8 @@
 # Records PostgreSQL 15's answers for the authentication e2e tests (AuthTlsIT, AuthViewsIT,
 # InitdbAuthIT) into e2e/src/test/resources/golden/auth/. Needs root, user pgref and openssl.
 #   tls-auth.txt        CASE<TAB>SQLSTATE (server log, %e)<TAB>psql's first error line (or "ok")
-#   hba_file_rules.txt  pg_hba_file_rules for hba_file_rules.conf (psql -A, '|' separated)
+#   hba_file_rules.txt  pg_hba_file_rules for hba_file_rules.conf (psql -A, '|' separated), ssl = off;
+#                       hba_file_rules-ssl.txt the same with ssl = on
 #   role-views.txt      QUERY-ID<TAB>psql -A output (rows joined by \n) or its ERROR line
 #   initdb-errors.txt   CASE<TAB>exit code<TAB>initdb's stderr (lines joined by \n), paths as
 #                       DATADIR, PWFILE, EMPTYFILE, NONEMPTY, NOSUCHFILE
@@ -87,12 +88,20 @@ VF="sslmode=require sslcert=$W/vf.crt sslkey=$W/vf.key"
   tls scram-wrong-password-tls scram_cb "sslmode=require channel_binding=require password=wrong"
 } > "$OUT/tls-auth.txt"  # password= in the conninfo wins over PGPASSWORD
 
-# ------------------------------------------------------------ hba_file_rules.txt
-cp data/pg_hba.conf hba.saved
-cp "$OUT/hba_file_rules.conf" data/pg_hba.conf
-chown pgref data/pg_hba.conf
-SQL -A -F '|' -P null='(null)' -P footer=off -c "SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_hba_file_rules ORDER BY line_number" > "$OUT/hba_file_rules.txt"
-cp hba.saved data/pg_hba.conf
+# ------------------------------------------------------------ hba_file_rules*.txt
+# with ssl = on (AuthTlsIT's server), then with ssl = off (AuthViewsIT's): hostssl lines then
+# carry "hostssl record cannot match because SSL is disabled"
+rules() {  # OUTFILE
+  cp data/pg_hba.conf hba.saved
+  cp "$OUT/hba_file_rules.conf" data/pg_hba.conf
+  chown pgref data/pg_hba.conf
+  SQL -A -F '|' -P null='(null)' -P footer=off -c "SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_hba_file_rules ORDER BY line_number" > "$1"
+  cp hba.saved data/pg_hba.conf
+}
+rules "$OUT/hba_file_rules-ssl.txt"
+su pgref -c "$PGBIN/pg_ctl -D $W/data -m fast -w stop" >/dev/null
+su pgref -c "$PGBIN/pg_ctl -D $W/data -o '-p $PORT -c ssl=off' -l $W/log -w start" >/dev/null
+rules "$OUT/hba_file_rules.txt"
 
 # ------------------------------------------------------------ role-views.txt
 SQL -c "CREATE ROLE viewer LOGIN PASSWORD 'pw'" -c "CREATE ROLE grp NOLOGIN" -c "GRANT grp TO viewer" \
@@ -142,4 +151,4 @@ initdb_case() {  # CASE ARGS... (DATADIR etc. substituted)
   initdb_case no-data-directory --auth=trust
   initdb_case not-empty -D NONEMPTY --auth=trust
 } > "$OUT/initdb-errors.txt"
-cat "$OUT"/tls-auth.txt "$OUT"/hba_file_rules.txt "$OUT"/role-views.txt "$OUT"/initdb-errors.txt
+cat "$OUT"/tls-auth.txt "$OUT"/hba_file_rules*.txt "$OUT"/role-views.txt "$OUT"/initdb-errors.txt
