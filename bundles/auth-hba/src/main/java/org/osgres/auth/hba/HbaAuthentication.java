@@ -6,7 +6,7 @@
  * is FATAL ("could not load pg_hba.conf") and the server exits with code 1. A method that no
  * AuthMethod service provides is such an error too, named with the bundle that would provide it;
  * since plug-in bundles may start after this one, startup waits for them (at most METHOD_WAIT, or
- * until the framework has started every bundle) before it gives up. reload() is the SIGHUP path:
+ * until every bundle marked to start is active) before it gives up. reload() is the SIGHUP path:
  * a file with errors or a missing method leaves the old rules in force ("pg_hba.conf was not
  * reloaded"); pg_ident.conf (IdentFile) is reloaded with it. authenticate() finds the first
  * matching line, checks the client certificate that clientcert= or cert asks for, and runs the
@@ -36,9 +36,8 @@ import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -127,45 +126,65 @@ public final class HbaAuthentication implements ClientAuthentication {
             ServerProcess.exit(context, 1);
             return;
         }
-        if (!unavailableMethods().isEmpty()) {
+        if (unavailableMethods().isEmpty()) {
+            return;
+        }
+        if (allBundlesActive(context)) {
+            failStartup(context, unavailableMethods()); // no bundle is left to start
+        } else {
             Thread.ofPlatform().daemon().name("hba-methods").start(() -> checkMethodsAtStartup(context));
         }
+    }
+
+    private static void failStartup(BundleContext context, List<String> missing) {
+        for (String m : missing) {
+            LOG.info("LOG:  {}", m);
+        }
+        LOG.error("FATAL:  could not load pg_hba.conf");
+        ServerProcess.exit(context, 1);
     }
 
     /**
      * The startup check for methods that plug-in bundles provide: they may register after this
      * component activates, so wait (at most METHOD_WAIT) until every method the file names is
-     * there or the framework has started all bundles; a method still missing is then what a bad
-     * line is to PostgreSQL: FATAL "could not load pg_hba.conf", and the server exits.
+     * there or every bundle marked to start is active; a method still missing is then what a bad
+     * line is to PostgreSQL: FATAL "could not load pg_hba.conf", and the server exits. Every
+     * bundle event wakes the wait to look again.
      */
     private void checkMethodsAtStartup(BundleContext context) {
-        FrameworkListener started = event -> {
-            if (event.getType() == FrameworkEvent.STARTED) {
-                methodsChanged();
-            }
-        };
-        context.addFrameworkListener(started);
+        BundleListener listener = event -> methodsChanged();
+        context.addBundleListener(listener);
         List<String> missing;
         try {
-            missing = awaitMethods(METHOD_WAIT,
-                    () -> context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE);
+            missing = awaitMethods(METHOD_WAIT, () -> allBundlesActive(context));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } finally {
             try {
-                context.removeFrameworkListener(started);
+                context.removeBundleListener(listener);
             } catch (IllegalStateException stopping) {
                 // the framework is stopping: nothing to remove
             }
         }
         if (!missing.isEmpty()) {
-            for (String m : missing) {
-                LOG.info("LOG:  {}", m);
-            }
-            LOG.error("FATAL:  could not load pg_hba.conf");
-            ServerProcess.exit(context, 1);
+            failStartup(context, missing);
         }
+    }
+
+    /**
+     * Every bundle marked to start (fragments and libraries nobody starts aside) is active: none
+     * is left that could still provide a method.
+     */
+    private static boolean allBundlesActive(BundleContext context) {
+        for (Bundle b : context.getBundles()) {
+            BundleStartLevel level = b.adapt(BundleStartLevel.class);
+            if (b.getBundleId() != 0 && level != null && level.isPersistentlyStarted()
+                    && b.getState() != Bundle.ACTIVE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
