@@ -89,6 +89,15 @@ class AuthReloadIT extends WithServer {
         assertTrue(log(server).contains("LOG:  authentication method \"radius\" is not available: no installed "
                 + "bundle provides it\nCONTEXT:  line 3 of configuration file"), () -> log(server));
         assertEquals(REJECTED, reloadRole());
+        try (Connection c = server.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT line_number, auth_method, error FROM pg_hba_file_rules "
+                        + "WHERE error IS NOT NULL")) {
+            assertTrue(rs.next());
+            assertEquals(3, rs.getInt(1));
+            assertEquals(null, rs.getString(2));
+            assertEquals("authentication method \"radius\" is not available: no installed bundle provides it",
+                    rs.getString(3));
+        }
 
         // and a good file again
         writeHba("host all all 127.0.0.1/32 trust");

@@ -394,10 +394,26 @@ public final class HbaAuthentication implements ClientAuthentication {
         return request.origin().ssl() ? "SSL encryption" : "no encryption";
     }
 
-    /** The file on disk parsed now, line by line (pg_hba_file_rules reads the file, not the rules in force). */
+    /**
+     * The file on disk parsed now, line by line (pg_hba_file_rules reads the file, not the rules
+     * in force); a line whose method no bundle provides shows that error, as a reload would.
+     */
     public HbaParser.Result parseFileNow() throws IOException {
         Path file = hbaFile;
-        return HbaParser.parse(Files.readString(file, StandardCharsets.UTF_8), file, methods::containsKey);
+        HbaParser.Result r = HbaParser.parse(Files.readString(file, StandardCharsets.UTF_8), file, methods::containsKey);
+        List<HbaParser.Entry> entries = new ArrayList<>();
+        List<HbaParser.HbaError> errors = new ArrayList<>(r.errors());
+        for (HbaParser.Entry e : r.entries()) {
+            if (e.line() != null && !methods.containsKey(e.line().method())) {
+                HbaParser.HbaError error = new HbaParser.HbaError(file, e.lineNumber(), missingMethod(e.line().method()),
+                        null);
+                errors.add(error);
+                entries.add(new HbaParser.Entry(e.lineNumber(), null, error, e.connType()));
+            } else {
+                entries.add(e);
+            }
+        }
+        return new HbaParser.Result(errors.isEmpty() ? r.lines() : List.of(), List.copyOf(errors), List.copyOf(entries));
     }
 
     /** Names of the methods currently provided (for tests and diagnostics). */

@@ -98,6 +98,18 @@ class HbaAuthenticationTest {
     }
 
     @Test
+    void fileRulesShowAMissingMethod() throws Exception {
+        Files.writeString(file, "local all all trust\nhost all all all radius radiusservers=a radiussecrets=b\n");
+        HbaParser.Result r = auth.parseFileNow();
+        assertFalse(r.ok());
+        assertEquals(2, r.entries().size());
+        assertEquals(null, r.entries().get(0).error());
+        assertEquals("authentication method \"radius\" is not available: no installed bundle provides it",
+                r.entries().get(1).error().message());
+        assertEquals("host", r.entries().get(1).connType());
+    }
+
+    @Test
     void startupWaitsForAPlugInMethod() throws Exception {
         Files.writeString(file, "local all all trust\nhost all all all ldap ldapserver=x ldapprefix=cn=\n");
         assertTrue(auth.loadAtStartup());
