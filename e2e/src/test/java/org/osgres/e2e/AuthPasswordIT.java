@@ -95,12 +95,35 @@ class AuthPasswordIT extends WithServer {
         assertEquals("ok", AuthHelper.jdbc(server, "expired_role", PW, "127.0.0.1"));
     }
 
-    /** A pg_hba.conf line naming a method no bundle provides: an error naming it and the bundle. */
+    /**
+     * psql's \password: it reads the new password twice (from stdin when there is no terminal),
+     * hashes it as the server's password_encryption says and sends ALTER USER ... PASSWORD with
+     * the hash; the role then logs in with the new password only.
+     */
     @Test
-    void methodWithoutBundle() throws Exception {
-        AuthHelper.hba(server, "host all all 127.0.0.1/32 radius radiusservers=x radiussecrets=y");
-        String r = AuthHelper.jdbc(server, "scram_role", PW, "127.0.0.1");
-        assertEquals("28000 FATAL: authentication method \"radius\" is not available: no installed bundle provides it",
-                r);
+    void psqlBackslashPassword() throws Exception {
+        AuthHelper.sql(server, "CREATE ROLE pw_change LOGIN PASSWORD 'old-Pw'");
+        for (String encryption : List.of("scram-sha-256", "md5")) {
+            AuthHelper.hba(server, "host all all 127.0.0.1/32 " + encryption, "local all all md5");
+            String newPw = "new-" + encryption;
+            Cmd.Result r = Cmd.run(List.of("bash", "-c", "printf '%s\\n%s\\n' \"$1\" \"$1\" | setsid -w /usr/bin/psql -X "
+                    + "-h 127.0.0.1 -p \"$2\" -U \"$3\" -d postgres -c '\\password pw_change'", "psql", newPw,
+                    Integer.toString(server.port()), server.user()), java.time.Duration.ofSeconds(60),
+                    Map.of("PGOPTIONS", "-c password_encryption=" + encryption, "PGSSLMODE", "disable"), null);
+            assertEquals(0, r.exit(), r.toString());
+            try (java.sql.Connection c = server.connect(); java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT rolpassword FROM pg_authid WHERE rolname = 'pw_change'")) {
+                assertTrue(rs.next());
+                String secret = rs.getString(1);
+                assertTrue(encryption.equals("md5") ? secret.matches("md5[0-9a-f]{32}")
+                        : secret.startsWith("SCRAM-SHA-256$4096:"), secret);
+            }
+            for (String host : List.of("127.0.0.1", server.socketDir().toString())) {
+                assertEquals("ok", AuthHelper.psql(server, "pw_change", newPw, host, Map.of()), host);
+                assertEquals("FATAL:  password authentication failed for user \"pw_change\"",
+                        AuthHelper.psql(server, "pw_change", "old-Pw", host, Map.of()), host);
+            }
+            assertEquals("ok", AuthHelper.jdbc(server, "pw_change", newPw, "127.0.0.1"));
+        }
     }
 }

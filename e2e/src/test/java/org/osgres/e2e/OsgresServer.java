@@ -64,11 +64,18 @@ public final class OsgresServer implements AutoCloseable {
 
     /** A fresh, initialised data directory; the server is not started. */
     public static OsgresServer initdb() throws Exception {
+        return initdb(new String[0]);
+    }
+
+    /** A fresh data directory made by initdb with extra options (--auth=..., --pwfile=...). */
+    public static OsgresServer initdb(String... initdbOptions) throws Exception {
         Path root = Files.createTempDirectory("osgres-e2e-");
         OsgresServer s = new OsgresServer(root);
         Files.createDirectories(s.sockDir);
         if (REFERENCE) Cmd.run(List.of("chown", "-R", "pgref", root.toString()), Duration.ofSeconds(10));
-        Cmd.Result r = Cmd.run(tool("initdb", "-D", s.dataDir.toString()), INITDB_DEADLINE);
+        List<String> args = new ArrayList<>(List.of("-D", s.dataDir.toString()));
+        args.addAll(List.of(initdbOptions));
+        Cmd.Result r = Cmd.run(tool("initdb", args.toArray(new String[0])), INITDB_DEADLINE);
         if (r.exit() != 0) throw new AssertionError("osgres initdb failed: " + r);
         if (!Files.isRegularFile(s.dataDir.resolve("PG_VERSION")))
             throw new AssertionError("osgres initdb made no PG_VERSION: " + r);

@@ -3,8 +3,11 @@
  * libpq/auth.c, load_hba() in libpq/hba.c).
  *
  * At activation it loads the file named by the hba_file setting; a file with errors at startup
- * is FATAL ("could not load pg_hba.conf") and the server exits with code 1. reload() is the
- * SIGHUP path: a file with errors leaves the old rules in force ("pg_hba.conf was not
+ * is FATAL ("could not load pg_hba.conf") and the server exits with code 1. A method that no
+ * AuthMethod service provides is such an error too, named with the bundle that would provide it;
+ * since plug-in bundles may start after this one, startup waits for them (at most METHOD_WAIT, or
+ * until every bundle marked to start is active) before it gives up. reload() is the SIGHUP path:
+ * a file with errors or a missing method leaves the old rules in force ("pg_hba.conf was not
  * reloaded"); pg_ident.conf (IdentFile) is reloaded with it. authenticate() finds the first
  * matching line, checks the client certificate that clientcert= or cert asks for, and runs the
  * line's method: an AuthMethod service looked up by its osgres.auth.method property. trust,
@@ -26,9 +29,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -55,7 +64,11 @@ public final class HbaAuthentication implements ClientAuthentication {
     /** Which bundle provides the methods PostgreSQL has that this bundle does not. */
     private static final Map<String, String> METHOD_BUNDLES = Map.of("ldap", "org.osgres.auth.ldap");
 
+    /** How long startup waits for the methods pg_hba.conf names to be provided. */
+    static final Duration METHOD_WAIT = Duration.ofSeconds(5);
+
     private final Map<String, AuthMethod> methods = new ConcurrentHashMap<>();
+    private final Object methodsLock = new Object();
     private final RoleMembership roles;
     private volatile IdentFile ident;
     private volatile RoleCatalog catalog;
@@ -108,9 +121,94 @@ public final class HbaAuthentication implements ClientAuthentication {
         String configured = settings.get("hba_file");
         hbaFile = configured == null || configured.isEmpty() ? settings.dataDirectory().resolve(HBA_FILE)
                 : Path.of(configured);
-        if (!load()) {
+        if (!loadAtStartup()) {
             LOG.error("FATAL:  could not load pg_hba.conf");
             ServerProcess.exit(context, 1);
+            return;
+        }
+        if (unavailableMethods().isEmpty()) {
+            return;
+        }
+        if (allBundlesActive(context)) {
+            failStartup(context, unavailableMethods()); // no bundle is left to start
+        } else {
+            Thread.ofPlatform().daemon().name("hba-methods").start(() -> checkMethodsAtStartup(context));
+        }
+    }
+
+    private static void failStartup(BundleContext context, List<String> missing) {
+        for (String m : missing) {
+            LOG.info("LOG:  {}", m);
+        }
+        LOG.error("FATAL:  could not load pg_hba.conf");
+        ServerProcess.exit(context, 1);
+    }
+
+    /**
+     * The startup check for methods that plug-in bundles provide: they may register after this
+     * component activates, so wait (at most METHOD_WAIT) until every method the file names is
+     * there or every bundle marked to start is active; a method still missing is then what a bad
+     * line is to PostgreSQL: FATAL "could not load pg_hba.conf", and the server exits. Every
+     * bundle event wakes the wait to look again.
+     */
+    private void checkMethodsAtStartup(BundleContext context) {
+        BundleListener listener = event -> methodsChanged();
+        context.addBundleListener(listener);
+        List<String> missing;
+        try {
+            missing = awaitMethods(METHOD_WAIT, () -> allBundlesActive(context));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            try {
+                context.removeBundleListener(listener);
+            } catch (IllegalStateException stopping) {
+                // the framework is stopping: nothing to remove
+            }
+        }
+        if (!missing.isEmpty()) {
+            failStartup(context, missing);
+        }
+    }
+
+    /**
+     * Every bundle marked to start (fragments and libraries nobody starts aside) is active: none
+     * is left that could still provide a method.
+     */
+    private static boolean allBundlesActive(BundleContext context) {
+        for (Bundle b : context.getBundles()) {
+            BundleStartLevel level = b.adapt(BundleStartLevel.class);
+            if (b.getBundleId() != 0 && level != null && level.isPersistentlyStarted()
+                    && b.getState() != Bundle.ACTIVE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every method the rules in force name is provided, or the bound passes, or
+     * allStarted says no bundle is left to start; returns the errors for the methods still
+     * missing (empty when none).
+     */
+    List<String> awaitMethods(Duration bound, BooleanSupplier allStarted) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        synchronized (methodsLock) {
+            while (true) {
+                List<String> missing = unavailableMethods();
+                long left = deadline - System.nanoTime();
+                if (missing.isEmpty() || left <= 0 || allStarted.getAsBoolean()) {
+                    return missing;
+                }
+                methodsLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    private void methodsChanged() {
+        synchronized (methodsLock) {
+            methodsLock.notifyAll();
         }
     }
 
@@ -120,6 +218,7 @@ public final class HbaAuthentication implements ClientAuthentication {
         Object name = properties.get(AuthMethod.METHOD_PROPERTY);
         if (name != null) {
             methods.put(name.toString(), method);
+            methodsChanged();
         }
     }
 
@@ -148,8 +247,23 @@ public final class HbaAuthentication implements ClientAuthentication {
         return false;
     }
 
-    /** load_hba(): parse the file; only a file without errors replaces the rules. */
+    /**
+     * load_hba() at a reload: parse the file; only a file without errors, whose every method an
+     * AuthMethod service provides, replaces the rules.
+     */
     boolean load() {
+        return load(false);
+    }
+
+    /**
+     * load_hba() at startup: as load(), but a method no service provides yet is let through,
+     * since plug-in bundles may start after this one (checkMethodsAtStartup() waits for them).
+     */
+    boolean loadAtStartup() {
+        return load(true);
+    }
+
+    private boolean load(boolean startup) {
         Path file = hbaFile;
         String text;
         try {
@@ -161,7 +275,7 @@ public final class HbaAuthentication implements ClientAuthentication {
             LOG.info("LOG:  could not open configuration file \"{}\": {}", file, e.getMessage());
             return false;
         }
-        HbaParser.Result r = HbaParser.parse(text, file, methods::containsKey);
+        HbaParser.Result r = HbaParser.parse(text, file, startup ? name -> true : methods::containsKey);
         for (HbaParser.HbaError e : r.errors()) {
             LOG.info("LOG:  {}", e);
         }
@@ -172,14 +286,35 @@ public final class HbaAuthentication implements ClientAuthentication {
             LOG.info("LOG:  configuration file \"{}\" contains no entries", file);
             return false;
         }
-        for (HbaLine l : r.lines()) {
-            if (!methods.containsKey(l.method())) {
-                LOG.info("LOG:  {}\nCONTEXT:  line {} of configuration file \"{}\"", missingMethod(l.method()),
-                        l.lineNumber(), file);
+        if (!startup) {
+            List<String> missing = unavailableMethods(r.lines());
+            for (String m : missing) {
+                LOG.info("LOG:  {}", m);
+            }
+            if (!missing.isEmpty()) {
+                return false;
             }
         }
         rules = new HbaRules(r.lines());
         return true;
+    }
+
+    /** The errors for the lines in force whose method no AuthMethod service provides. */
+    List<String> unavailableMethods() {
+        return unavailableMethods(rules.lines());
+    }
+
+    private List<String> unavailableMethods(List<HbaLine> lines) {
+        List<String> missing = new ArrayList<>();
+        for (HbaLine l : lines) {
+            if (!methods.containsKey(l.method())) {
+                String message = HbaParser.POSTGRES_METHODS.contains(l.method()) ? missingMethod(l.method())
+                        : "invalid authentication method \"" + l.method() + "\"";
+                missing.add(message + "\nCONTEXT:  line " + l.lineNumber() + " of configuration file \""
+                        + l.file() + "\"");
+            }
+        }
+        return missing;
     }
 
     @Override
@@ -259,10 +394,26 @@ public final class HbaAuthentication implements ClientAuthentication {
         return request.origin().ssl() ? "SSL encryption" : "no encryption";
     }
 
-    /** The file on disk parsed now, line by line (pg_hba_file_rules reads the file, not the rules in force). */
+    /**
+     * The file on disk parsed now, line by line (pg_hba_file_rules reads the file, not the rules
+     * in force); a line whose method no bundle provides shows that error, as a reload would.
+     */
     public HbaParser.Result parseFileNow() throws IOException {
         Path file = hbaFile;
-        return HbaParser.parse(Files.readString(file, StandardCharsets.UTF_8), file, methods::containsKey);
+        HbaParser.Result r = HbaParser.parse(Files.readString(file, StandardCharsets.UTF_8), file, methods::containsKey);
+        List<HbaParser.Entry> entries = new ArrayList<>();
+        List<HbaParser.HbaError> errors = new ArrayList<>(r.errors());
+        for (HbaParser.Entry e : r.entries()) {
+            if (e.line() != null && !methods.containsKey(e.line().method())) {
+                HbaParser.HbaError error = new HbaParser.HbaError(file, e.lineNumber(), missingMethod(e.line().method()),
+                        null);
+                errors.add(error);
+                entries.add(new HbaParser.Entry(e.lineNumber(), null, error, e.connType()));
+            } else {
+                entries.add(e);
+            }
+        }
+        return new HbaParser.Result(errors.isEmpty() ? r.lines() : List.of(), List.copyOf(errors), List.copyOf(entries));
     }
 
     /** Names of the methods currently provided (for tests and diagnostics). */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -60,13 +62,74 @@ class HbaAuthenticationTest {
     @Test
     void methodNoBundleProvides() throws Exception {
         Files.writeString(file, "local all all md5\n");
-        assertTrue(auth.load());
+        assertTrue(auth.loadAtStartup()); // a plug-in bundle may still come
+        assertEquals(List.of("authentication method \"md5\" is not available: no installed bundle provides it\n"
+                + "CONTEXT:  line 1 of configuration file \"" + file + "\""), auth.unavailableMethods());
         PgException e = assertThrows(PgException.class, () -> auth.authenticate(local("u", "d"), null));
         assertEquals("28000", e.sqlState().code());
         assertEquals(Severity.FATAL, e.severity());
         assertEquals("authentication method \"md5\" is not available: no installed bundle provides it", e.getMessage());
         auth.addMethod((req, opts, ex) -> { }, Map.of(AuthMethod.METHOD_PROPERTY, "md5"));
+        assertEquals(List.of(), auth.unavailableMethods());
         auth.authenticate(local("u", "d"), null);
+    }
+
+    @Test
+    void ldapNamesItsBundle() {
+        assertEquals("authentication method \"ldap\" is not available: the bundle org.osgres.auth.ldap that provides "
+                + "it is not installed", HbaAuthentication.missingMethod("ldap"));
+        assertEquals("authentication method \"radius\" is not available: no installed bundle provides it",
+                HbaAuthentication.missingMethod("radius"));
+    }
+
+    @Test
+    void reloadRefusesAMissingMethodAndKeepsTheOldRules() throws Exception {
+        Files.writeString(file, "local all all trust\n");
+        assertTrue(auth.load());
+        Files.writeString(file, "local all all reject\nhost all all all ldap ldapserver=x ldapprefix=cn=\n");
+        assertFalse(auth.reload());
+        assertEquals(1, auth.rules().lines().size());
+        auth.authenticate(local("u", "d"), null);
+        Files.writeString(file, "local all all mymethod\n"); // not PostgreSQL's, no plug-in: invalid
+        assertFalse(auth.reload());
+        auth.addMethod((req, opts, ex) -> { }, Map.of(AuthMethod.METHOD_PROPERTY, "mymethod"));
+        assertTrue(auth.reload());
+        assertEquals("mymethod", auth.rules().lines().get(0).method());
+    }
+
+    @Test
+    void fileRulesShowAMissingMethod() throws Exception {
+        Files.writeString(file, "local all all trust\nhost all all all radius radiusservers=a radiussecrets=b\n");
+        HbaParser.Result r = auth.parseFileNow();
+        assertFalse(r.ok());
+        assertEquals(2, r.entries().size());
+        assertEquals(null, r.entries().get(0).error());
+        assertEquals("authentication method \"radius\" is not available: no installed bundle provides it",
+                r.entries().get(1).error().message());
+        assertEquals("host", r.entries().get(1).connType());
+    }
+
+    @Test
+    void startupWaitsForAPlugInMethod() throws Exception {
+        Files.writeString(file, "local all all trust\nhost all all all ldap ldapserver=x ldapprefix=cn=\n");
+        assertTrue(auth.loadAtStartup());
+        Thread late = Thread.ofVirtual().start(() -> auth.addMethod((req, opts, ex) -> { },
+                Map.of(AuthMethod.METHOD_PROPERTY, "ldap")));
+        long t0 = System.nanoTime();
+        assertEquals(List.of(), auth.awaitMethods(Duration.ofSeconds(30), () -> false));
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos());
+        late.join();
+    }
+
+    @Test
+    void startupGivesUpWhenEveryBundleHasStarted() throws Exception {
+        Files.writeString(file, "local all all trust\nhost all all all radius radiusservers=a radiussecrets=b\n");
+        assertTrue(auth.loadAtStartup());
+        assertEquals(List.of("authentication method \"radius\" is not available: no installed bundle provides it\n"
+                + "CONTEXT:  line 2 of configuration file \"" + file + "\""),
+                auth.awaitMethods(Duration.ofSeconds(30), () -> true));
+        // and with no word from the framework, at the bound
+        assertEquals(1, auth.awaitMethods(Duration.ofMillis(50), () -> false).size());
     }
 
     @Test
