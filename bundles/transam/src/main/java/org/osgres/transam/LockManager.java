@@ -308,6 +308,20 @@ final class LockManager {
         }
     }
 
+    /** The number of requests waiting, over all locks. */
+    int waiting() {
+        mutex.lock();
+        try {
+            int n = 0;
+            for (Lock lock : table.values()) {
+                n += lock.waiters.size();
+            }
+            return n;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /** The number of lock table entries. */
     int size() {
         mutex.lock();

@@ -110,6 +110,16 @@ public final class XactManager implements TransactionManager {
         return procArray.nextXid();
     }
 
+    /** Whether some lock request is waiting (for tests). */
+    boolean lockManagerWaiting() {
+        return lockManager.waiting() > 0;
+    }
+
+    /** The number of lock requests waiting (for tests). */
+    int lockWaiters() {
+        return lockManager.waiting();
+    }
+
     ProcArray procArray() {
         return procArray;
     }
