@@ -402,7 +402,7 @@ public final class HeapAccessMethod implements HeapAccess {
                 newBuffer = hio.getBufferForTuple(rel, newTuple.length, buffer); // locks both, in block order
                 newPage = buffers.page(newBuffer);
                 newBlock = buffers.blockNumber(newBuffer);
-                t = tupleOffset(page, otid); // the old page may have been compacted meanwhile? no: we held the pin
+                t = tupleOffset(page, otid); // VACUUM may have compacted the page while it was unlocked: look again
             }
             ItemPointer newTid = putTuple(newPage, newBlock, newTuple);
             setXmaxForChange(tx, page, t);
