@@ -1,0 +1,66 @@
+package org.osgres.api.heap;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.osgres.api.error.PgException;
+import org.osgres.api.xact.Snapshot;
+import org.osgres.api.xact.Transaction;
+
+/**
+ * The heap access method (PostgreSQL: access/heap/heapam.c). Tuples are PostgreSQL's
+ * HeapTupleHeaderData on PostgreSQL's slotted pages, read and changed through the buffer manager.
+ *
+ * <p>Locks: like PostgreSQL's executor, each call takes the relation lock for what it does
+ * (AccessShareLock to read, RowExclusiveLock to change, ShareUpdateExclusiveLock for VACUUM),
+ * held until the transaction ends.
+ *
+ * <p>Concurrent changes: update, delete and lockTuple wait for a transaction that changed or
+ * locked the row (with deadlock detection, lock_timeout and cancel, as {@link Transaction#lock}).
+ * When it committed an update or delete, REPEATABLE READ fails with 40001 "could not serialize
+ * access due to concurrent update" (or delete); READ COMMITTED gets {@link TmResult#UPDATED}
+ * with the newest version locked, or {@link TmResult#DELETED}.
+ */
+@ProviderType
+public interface HeapAccess {
+    /** Creates the relation's main fork, empty (heapam_relation_set_new_filenode). */
+    void createStorage(Relation rel);
+
+    /**
+     * Inserts a row (heap_insert) with the transaction's xid and current command id, on a page
+     * with room for it that fillfactor leaves free, extending the relation when none has.
+     *
+     * @throws PgException 54000 "row is too big: size %zu, maximum size %zu"
+     */
+    ItemPointer insert(Relation rel, Transaction tx, Object[] values);
+
+    /**
+     * Replaces a row with a new version (heap_update): the old version gets xmax and a ctid
+     * pointing at the new one.
+     */
+    ModifyResult update(Relation rel, Transaction tx, ItemPointer tid, Object[] values);
+
+    /** Deletes a row (heap_delete): sets its xmax. */
+    ModifyResult delete(Relation rel, Transaction tx, ItemPointer tid);
+
+    /**
+     * Locks a row against concurrent update (heap_lock_tuple), as SELECT FOR UPDATE does.
+     *
+     * @throws PgException 55P03 "could not obtain lock on row in relation ..." for NOWAIT
+     */
+    ModifyResult lockTuple(Relation rel, Transaction tx, ItemPointer tid, RowLockMode mode, LockWaitPolicy policy);
+
+    /** Scans the relation with the snapshot (heap_beginscan), for a transaction's statement. */
+    HeapScan beginScan(Relation rel, Transaction tx, Snapshot snapshot);
+
+    /** The tuple at tid if the snapshot sees it (heap_fetch), else null. */
+    HeapTuple fetch(Relation rel, Transaction tx, Snapshot snapshot, ItemPointer tid);
+
+    /**
+     * VACUUM of the relation (heap_vacuum_rel without indexes): removes tuples deleted before
+     * every snapshot and transaction still running, compacts the pages and cuts empty pages
+     * from the end. The transaction (no xid needed) owns the locks VACUUM takes.
+     */
+    VacuumResult vacuum(Relation rel, Transaction tx);
+
+    /** The number of pages (RelationGetNumberOfBlocks). */
+    long nblocks(Relation rel);
+}

@@ -1,0 +1,134 @@
+/*
+ * XactManager: transactions, xids, snapshots and heavyweight locks (PostgreSQL:
+ * access/transam/xact.c StartTransaction/CommitTransaction/AbortTransaction, transam.c
+ * TransactionLogFetch, varsup.c, procarray.c, snapmgr.c, lmgr.c).
+ *
+ * Startup: VarSup reads the xid high-water mark in global/, aborts in the commit log what the
+ * last run left in progress, and persists the new run's start (until WAL and pg_control exist).
+ * Shutdown (deactivation): transactions still open are aborted, then the exact next xid is
+ * persisted, so a clean restart skips no xids.
+ *
+ * Durability: commit marks the commit log COMMITTED in its shared buffers; pages reach disk at
+ * checkpoint or shutdown. Until WAL exists, a crash can lose commits made since the last
+ * checkpoint, like the data pages they cover.
+ *
+ * Entry points: begin() (StartTransaction), snapshot(), isInProgress(), status(), oldestXmin(),
+ * nextXid().
+ * See also: TransactionState -- one transaction; ProcArray; VarSup; LockManager.
+ */
+package org.osgres.transam;
+
+import java.nio.file.Path;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.clog.CommitLog;
+import org.osgres.api.clog.XidStatus;
+import org.osgres.api.config.Settings;
+import org.osgres.api.xact.IsolationLevel;
+import org.osgres.api.xact.Snapshot;
+import org.osgres.api.xact.Transaction;
+import org.osgres.api.xact.TransactionIds;
+import org.osgres.api.xact.TransactionManager;
+import org.osgres.api.xact.WaitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+@Component(service = TransactionManager.class, immediate = true)
+public final class XactManager implements TransactionManager {
+    private static final Logger LOG = LoggerFactory.getLogger(XactManager.class);
+
+    private final CommitLog clog;
+    private final ProcArray procArray;
+    private final LockManager lockManager = new LockManager();
+    private final int abortedAtStartup;
+
+    /** The transaction manager of the server's data directory. */
+    @Activate
+    public XactManager(@Reference Settings settings, @Reference CommitLog clog) {
+        this(settings.dataDirectory(), clog);
+    }
+
+    /** A transaction manager over a data directory's global/ and its commit log (tests build it so). */
+    public XactManager(Path dataDirectory, CommitLog clog) {
+        this.clog = clog;
+        VarSup varsup = new VarSup(dataDirectory, clog);
+        this.abortedAtStartup = varsup.startup();
+        this.procArray = new ProcArray(varsup);
+        LOG.debug("next transaction id {}", Integer.toUnsignedString(procArray.nextXid()));
+    }
+
+    /** Clean shutdown: aborts what is still open, persists the next xid. */
+    @Deactivate
+    public void shutdown() {
+        for (TransactionState tx : procArray.transactions()) {
+            LOG.warn("aborting {} at shutdown", tx);
+            tx.abort();
+        }
+        procArray.shutdown();
+    }
+
+    /** How many xids the start found in progress and marked aborted. */
+    public int abortedAtStartup() {
+        return abortedAtStartup;
+    }
+
+    @Override
+    public Transaction begin(IsolationLevel level, WaitContext waits) {
+        TransactionState tx = new TransactionState(this, level, waits, lockManager.newProc(waits.pid()));
+        procArray.register(tx);
+        return tx;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return procArray.getSnapshotData(null, TransactionIds.FIRST_COMMAND_ID);
+    }
+
+    @Override
+    public boolean isInProgress(int xid) {
+        return procArray.isInProgress(xid);
+    }
+
+    @Override
+    public XidStatus status(int xid) {
+        if (!TransactionIds.isNormal(xid)) {
+            return xid == TransactionIds.INVALID ? XidStatus.ABORTED : XidStatus.COMMITTED;
+        }
+        return clog.status(xid);
+    }
+
+    @Override
+    public int oldestXmin() {
+        return procArray.oldestXmin();
+    }
+
+    @Override
+    public int nextXid() {
+        return procArray.nextXid();
+    }
+
+    /** Whether some lock request is waiting (for tests). */
+    boolean lockManagerWaiting() {
+        return lockManager.waiting() > 0;
+    }
+
+    /** The number of lock requests waiting (for tests). */
+    int lockWaiters() {
+        return lockManager.waiting();
+    }
+
+    ProcArray procArray() {
+        return procArray;
+    }
+
+    LockManager lockManager() {
+        return lockManager;
+    }
+
+    CommitLog commitLog() {
+        return clog;
+    }
+}
