@@ -20,6 +20,7 @@ package org.osgres.buffer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -54,7 +55,11 @@ final class BufferDescriptors {
     private static final int OFF_REL = 12;
     private static final int OFF_FORK = 16;
     private static final int OFF_BLOCK = 20;
-    private static final int SPINS_BEFORE_YIELD = 100;
+    /** Busy spins before a waiter starts to sleep (PostgreSQL: spins_per_delay, roughly). */
+    private static final int SPINS_BEFORE_SLEEP = 100;
+    /** The first sleep; each further one doubles, up to MIN_DELAY_NANOS << MAX_DELAY_SHIFT (~1 ms). */
+    private static final long MIN_DELAY_NANOS = 20_000;
+    private static final int MAX_DELAY_SHIFT = 6;
 
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final ForkNumber[] FORKS = ForkNumber.values();
@@ -121,17 +126,22 @@ final class BufferDescriptors {
     }
 
     /**
-     * One step of waiting for another backend (PostgreSQL: perform_spin_delay): a few busy spins,
-     * then yield. Backends are virtual threads, which are never preempted: a loop that only spun
-     * could hold every carrier thread while the backend it waits for never gets to run.
+     * One step of waiting for another backend (PostgreSQL: perform_spin_delay): busy spins
+     * first, then short sleeps that grow to a millisecond. Backends are virtual threads, which
+     * are never preempted, and Thread.yield() is not enough: spinners that only yield keep
+     * re-queueing themselves on the carriers while the backend they wait for (woken from a
+     * monitor, say) starves in another queue. Parking unmounts the waiter and frees its carrier.
+     *
+     * @param spins the count returned by the previous call, 0 at the start of a wait
      */
     static int spinDelay(int spins) {
-        if (spins < SPINS_BEFORE_YIELD) {
+        if (spins < SPINS_BEFORE_SLEEP) {
             Thread.onSpinWait();
-            return spins + 1;
+        } else {
+            int shift = Math.min(spins - SPINS_BEFORE_SLEEP, MAX_DELAY_SHIFT);
+            LockSupport.parkNanos(MIN_DELAY_NANOS << shift);
         }
-        Thread.yield();
-        return spins;
+        return spins + 1;
     }
 
     /**
