@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -77,8 +76,8 @@ class AuthReloadIT extends WithServer {
         writeHba("hots all all all trust", "host all all 127.0.0.1/32 trust");
         ctlReload();
         assertTrue(Wait.until(Duration.ofSeconds(30), () -> notReloaded() > before), () -> log(server));
-        assertTrue(log(server).contains("LOG:  invalid connection type \"hots\"\nCONTEXT:  line 3 of "
-                + "configuration file \"" + server.dataDir().resolve("pg_hba.conf") + "\""), () -> log(server));
+        assertConsecutiveLines(log(server), "LOG:  invalid connection type \"hots\"",
+                "CONTEXT:  line 3 of configuration file \"" + server.dataDir().resolve("pg_hba.conf") + "\"");
         assertEquals(REJECTED, reloadRole());
 
         // a method no installed bundle provides: the same, with the method named
@@ -86,8 +85,9 @@ class AuthReloadIT extends WithServer {
         writeHba("host all all 127.0.0.1/32 radius radiusservers=x radiussecrets=y");
         ctlReload();
         assertTrue(Wait.until(Duration.ofSeconds(30), () -> notReloaded() > before2), () -> log(server));
-        assertTrue(log(server).contains("LOG:  authentication method \"radius\" is not available: no installed "
-                + "bundle provides it\nCONTEXT:  line 3 of configuration file"), () -> log(server));
+        assertConsecutiveLines(log(server),
+                "LOG:  authentication method \"radius\" is not available: no installed bundle provides it",
+                "CONTEXT:  line 3 of configuration file");
         assertEquals(REJECTED, reloadRole());
         try (Connection c = server.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT line_number, auth_method, error FROM pg_hba_file_rules "
@@ -119,13 +119,25 @@ class AuthReloadIT extends WithServer {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> "the server did not exit\n" + other.logText());
             String log = log(other);
             assertEquals(1, p.exitValue(), log);
-            List<String> wanted = List.of("LOG:  authentication method \"radius\" is not available: no installed bundle "
-                    + "provides it\nCONTEXT:  line 2 of configuration file \"" + other.dataDir().resolve("pg_hba.conf")
-                    + "\"", "FATAL:  could not load pg_hba.conf");
-            for (String w : wanted) {
-                assertTrue(log.contains(w), w + "\n" + log);
-            }
+            assertConsecutiveLines(log,
+                    "LOG:  authentication method \"radius\" is not available: no installed bundle provides it",
+                    "CONTEXT:  line 2 of configuration file \"" + other.dataDir().resolve("pg_hba.conf") + "\"");
+            assertTrue(log.contains("FATAL:  could not load pg_hba.conf"), log);
             assertFalse(Files.exists(other.pidFile()), "postmaster.pid removed\n" + log);
         }
+    }
+
+    /**
+     * The log has a line containing first and, right after it, one containing second: each line
+     * carries its own log_line_prefix, as in PostgreSQL.
+     */
+    private static void assertConsecutiveLines(String log, String first, String second) {
+        String[] lines = log.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].contains(first) && lines[i + 1].contains(second)) {
+                return;
+            }
+        }
+        throw new AssertionError("no line \"" + first + "\" followed by \"" + second + "\" in\n" + log);
     }
 }
