@@ -186,6 +186,32 @@ class TlsIT {
         }
     }
 
+    /** pg_stat_ssl over SQL: the session's own row, with the client certificate's subject and issuer. */
+    @Test
+    void pgStatSslShowsEachSessionsTls() throws Exception {
+        try (Connection plain = jdbc("localhost", "template1", props("sslmode", "disable"));
+                Connection c = jdbc("localhost", "postgres", props("sslmode", "verify-full", "sslrootcert", ca(),
+                        "sslcert", pki.file("client.crt").toString(), "sslkey", pki.file("client.pk8").toString()));
+                ResultSet rs = c.createStatement().executeQuery("SELECT ssl, version, cipher, bits, client_dn, issuer_dn, "
+                        + "client_serial IS NOT NULL FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            assertTrue(rs.next(), "one row for this session");
+            assertTrue(rs.getBoolean(1));
+            assertEquals("TLSv1.3", rs.getString(2), "ssl_min_protocol_version=TLSv1.3");
+            assertTrue(rs.getString(3).startsWith("TLS_"), rs.getString(3));
+            assertTrue(rs.getInt(4) >= 128, "bits " + rs.getInt(4));
+            assertEquals("/CN=alice/O=Osgres Test\\, Inc./C=DE", rs.getString(5), "client_dn as PostgreSQL 15 prints it");
+            assertTrue(rs.getString(6).contains("CN="), rs.getString(6));
+            assertTrue(rs.getBoolean(7));
+            int plainPid = selectInt(plain, "SELECT pg_backend_pid()");
+            try (ResultSet other = c.createStatement().executeQuery(
+                    "SELECT ssl, version FROM pg_stat_ssl WHERE pid = " + plainPid)) {
+                assertTrue(other.next(), "the unencrypted session has a row too");
+                assertFalse(other.getBoolean(1));
+                assertEquals(null, other.getString(2));
+            }
+        }
+    }
+
     @Test
     void tls12OnlyClientIsRefusedByMinimumTls13() throws Exception {
         SQLException e = assertThrows(SQLException.class, () -> jdbc("127.0.0.1", "postgres",
