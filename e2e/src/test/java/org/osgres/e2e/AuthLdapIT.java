@@ -1,5 +1,7 @@
 package org.osgres.e2e;
 
+import org.osgres.testing.LdapTestServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

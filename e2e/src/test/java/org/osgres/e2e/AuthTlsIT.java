@@ -1,5 +1,7 @@
 package org.osgres.e2e;
 
+import org.osgres.testing.TestPki;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 class AuthTlsIT {
     static OsgresServer server;
-    static TestCertificates pki;
+    static TestPki pki;
     /** CASE -> {SQLSTATE or "-", psql's first error line or "ok"}. */
     static Map<String, String[]> golden;
 
@@ -54,7 +56,7 @@ class AuthTlsIT {
     static void start() throws Exception {
         golden = readGolden("auth/tls-auth.txt");
         server = OsgresServer.initdb();
-        pki = TestCertificates.create(Files.createDirectories(server.root().resolve("pki")));
+        pki = TestPki.create(Files.createDirectories(server.root().resolve("pki")));
         pki.issue("vf", "/CN=vf_user", null);
         for (String n : List.of("client", "vf")) {
             pki.openssl("pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", n + ".key", "-out", n + ".pk8");

@@ -1,5 +1,7 @@
 package org.osgres.e2e;
 
+import org.osgres.testing.TestPki;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 class TlsIT {
     static final int MAX_CONNECTIONS = 4;
     static OsgresServer server;
-    static TestCertificates pki;
+    static TestPki pki;
 
     @RegisterExtension
     static final TestWatcher PRINT_LOG_ON_FAILURE = new TestWatcher() {
@@ -60,7 +62,7 @@ class TlsIT {
     static void start() throws Exception {
         server = OsgresServer.initdb();
         Path pkiDir = Files.createDirectories(server.root().resolve("pki"));
-        pki = TestCertificates.create(pkiDir);
+        pki = TestPki.create(pkiDir);
         pki.issue("mallory", "/CN=mallory", null); // signed by the CA, used with a foreign CA below
         pki.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rogue.key", "-out", "rogue.crt",
                 "-days", "30", "-subj", "/CN=alice");

@@ -1,5 +1,7 @@
 package org.osgres.heap;
 
+import org.osgres.testing.TestSettings;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.osgres.transam;
 
+import org.osgres.testing.TestSettings;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package org.osgres.auth.ldap;
 
+import org.osgres.testing.LdapTestServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -28,11 +30,11 @@ import org.osgres.api.session.ClientAddress;
 class LdapAuthMethodTest {
     @TempDir
     static Path dir;
-    static TestLdapServer ldap;
+    static LdapTestServer ldap;
 
     @BeforeAll
     static void start() throws Exception {
-        ldap = new TestLdapServer(dir);
+        ldap = new LdapTestServer(dir);
     }
 
     @AfterAll
@@ -83,7 +85,7 @@ class LdapAuthMethodTest {
 
     @Test
     void matrix() {
-        String base = TestLdapServer.BASE;
+        String base = LdapTestServer.BASE;
         String ldapPort = Integer.toString(ldap.ldapPort());
         String ldapsPort = Integer.toString(ldap.ldapsPort());
         List<Map<String, String>> configs = List.of(

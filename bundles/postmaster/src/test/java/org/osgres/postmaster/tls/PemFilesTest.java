@@ -1,5 +1,7 @@
 package org.osgres.postmaster.tls;
 
+import org.osgres.testing.TestPki;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package org.osgres.postmaster.tls;
 
+import org.osgres.testing.TestPki;
+
 import java.nio.file.Path;
 
 /** For tests outside this package: a test PKI in a directory and a ServerTls that uses it. */

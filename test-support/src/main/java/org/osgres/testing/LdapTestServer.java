@@ -1,4 +1,4 @@
-package org.osgres.e2e;
+package org.osgres.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import com.unboundid.util.ssl.SSLUtil;
  * directory is dc=example,dc=net with people as 001_ldap_auth.pl has them: test1 and test2
  * (password secret1 / secret2), and a search user for search+bind.
  */
-final class LdapTestServer implements AutoCloseable {
+public final class LdapTestServer implements AutoCloseable {
     public static final String BASE = "dc=example,dc=net";
     public final InMemoryDirectoryServer server;
     public final Path caFile;
@@ -78,7 +78,7 @@ final class LdapTestServer implements AutoCloseable {
         server.shutDown(true);
     }
 
-    static boolean exists(Path p) {
+    private static boolean exists(Path p) {
         return Files.exists(p);
     }
 }

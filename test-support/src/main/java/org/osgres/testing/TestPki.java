@@ -1,4 +1,4 @@
-package org.osgres.postmaster.tls;
+package org.osgres.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,15 +13,15 @@ import java.util.concurrent.TimeUnit;
  * certificate for localhost and 127.0.0.1, and a client certificate, each with its key, in a
  * directory of the test's own.
  */
-final class TestPki {
-    final Path dir;
+public final class TestPki {
+    private final Path dir;
 
     private TestPki(Path dir) {
         this.dir = dir;
     }
 
     /** CA "osgres test CA", server.crt/server.key (CN=localhost), client.crt/client.key (CN=alice). */
-    static TestPki create(Path dir) throws Exception {
+    public static TestPki create(Path dir) throws Exception {
         TestPki pki = new TestPki(dir);
         pki.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
                 "-days", "30", "-subj", "/CN=osgres test CA");
@@ -31,7 +31,7 @@ final class TestPki {
     }
 
     /** A key and a certificate signed by the CA: NAME.key (PKCS#8) and NAME.crt. */
-    void issue(String name, String subject, String extension) throws Exception {
+    public void issue(String name, String subject, String extension) throws Exception {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", subject);
         List<String> args = new ArrayList<>(List.of("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey",
                 "ca.key", "-CAcreateserial", "-out", name + ".crt", "-days", "30"));
@@ -43,12 +43,12 @@ final class TestPki {
         Files.setPosixFilePermissions(dir.resolve(name + ".key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
     /** Runs openssl in the directory; fails the test when it fails. */
-    String openssl(String... args) throws Exception {
+    public String openssl(String... args) throws Exception {
         List<String> argv = new ArrayList<>();
         argv.add("openssl");
         argv.addAll(List.of(args));

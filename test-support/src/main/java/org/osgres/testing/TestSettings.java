@@ -1,4 +1,4 @@
-package org.osgres.heap;
+package org.osgres.testing;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.osgres.api.config.SettingDefinition;
 import org.osgres.api.config.Settings;
 
-/** Settings for unit tests: a data directory and a few values. */
-record TestSettings(Path dataDirectory, Map<String, String> values) implements Settings {
-    static TestSettings of(Path dir, int sharedBuffers) {
+/** Settings for unit tests: a data directory and a few values; every other setting is unknown. */
+public record TestSettings(Path dataDirectory, Map<String, String> values) implements Settings {
+    public static TestSettings of(Path dir, int sharedBuffers) {
         return new TestSettings(dir, Map.of("shared_buffers", Integer.toString(sharedBuffers)));
     }
 
