@@ -5,20 +5,14 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -72,48 +66,13 @@ public class ServerInFrameworkIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File dir = new File(System.getProperty("itest.bundles.dir"));
-        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar"));
-        if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no bundles in " + dir + " (build distribution first)");
-        }
-        Arrays.sort(jars);
-        int port = freePort();
+        int port = OsgresExam.freePort();
         System.setProperty(PORT_PROPERTY, Integer.toString(port));
-        Path data = Files.createTempDirectory("osgres-itest-");
-        Files.writeString(data.resolve("PG_VERSION"), "15\n");
-        Files.writeString(data.resolve("postgresql.conf"), "port = " + port + "\n"
-                + "listen_addresses = '127.0.0.1'\n"
-                + "unix_socket_directories = ''\n"
-                + "max_connections = 7\n");
-        Files.writeString(data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n");
-
-        List<Option> opts = new ArrayList<>();
-        for (File jar : jars) {
-            String n = jar.getName();
-            // SPI Fly + SLF4J first, as cnf/runtime.bnd orders them; then SCR and osgres
-            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-")
-                    || n.startsWith("org.osgres.logging") ? 1 : 3;
-            opts.add(bundle(jar.toURI().toString()).startLevel(level));
-        }
+        Path data = OsgresExam.dataDirectory("osgres-itest-", port, "max_connections = 7");
+        List<Option> opts = OsgresExam.frameworkOptions(data);
         opts.add(bundle(new File(System.getProperty("itest.pgjdbc.jar")).toURI().toString()).startLevel(3));
-        opts.add(junitBundles());
-        opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
-        // appended to pax-exam's own system packages (a frameworkProperty would replace them)
-        opts.add(systemPackage("sun.misc"));
-        opts.add(systemPackage("jdk.net"));
-        opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
         opts.add(frameworkProperty(ServerProcess.COMMAND_LINE_SETTINGS).value("application_name=itest"));
-        opts.add(frameworkStartLevel(10));
         return options(opts.toArray(new Option[0]));
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int port() {

@@ -3,19 +3,12 @@ package org.osgres.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +32,6 @@ import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
-import org.osgres.api.lifecycle.ServerProcess;
 import org.osgres.api.shmem.SharedMemory;
 
 /**
@@ -66,40 +58,8 @@ public class StorageInFrameworkIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        File dir = new File(System.getProperty("itest.bundles.dir"));
-        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar"));
-        if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no bundles in " + dir + " (build distribution first)");
-        }
-        Arrays.sort(jars);
-        Path data = Files.createTempDirectory("osgres-storage-itest-");
-        Files.writeString(data.resolve("PG_VERSION"), "15\n");
-        Files.writeString(data.resolve("postgresql.conf"), "port = " + freePort() + "\n"
-                + "listen_addresses = '127.0.0.1'\n"
-                + "unix_socket_directories = ''\n"
-                + "shared_buffers = 1MB\n");
-        Files.writeString(data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n");
-        List<Option> opts = new ArrayList<>();
-        for (File jar : jars) {
-            String n = jar.getName();
-            int level = n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-")
-                    || n.startsWith("org.osgres.logging") ? 1 : 3;
-            opts.add(bundle(jar.toURI().toString()).startLevel(level));
-        }
-        opts.add(junitBundles());
-        opts.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
-        opts.add(systemPackage("sun.misc"));
-        opts.add(frameworkProperty(ServerProcess.DATA_DIRECTORY).value(data.toString()));
-        opts.add(frameworkStartLevel(10));
-        return options(opts.toArray(new Option[0]));
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path data = OsgresExam.dataDirectory("osgres-storage-itest-", OsgresExam.freePort(), "shared_buffers = 1MB");
+        return options(OsgresExam.frameworkOptions(data).toArray(new Option[0]));
     }
 
     @Test
