@@ -114,15 +114,20 @@ class SystemViewsIT extends WithServer {
                     return e;
                 }
             });
-            // A cancel that arrives before the statement starts is ignored, so cancel until it ends.
-            assertTrue(Wait.until(Duration.ofSeconds(20), () -> {
-                try {
-                    s.cancel();
-                } catch (SQLException e) {
-                    throw new AssertionError(e);
-                }
-                return done.isDone();
-            }));
+            // A cancel that arrives before the backend starts the statement is ignored (as in
+            // PostgreSQL), and pgjdbc sends only one per execution: cancel once the statement runs.
+            try (Connection watcher = server.connect()) {
+                assertTrue(Wait.until(Duration.ofSeconds(20), () -> {
+                    try {
+                        return rows(watcher, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                + "AND query = 'SELECT pg_sleep(60)'").equals(List.of(List.of("1")));
+                    } catch (SQLException e) {
+                        throw new AssertionError(e);
+                    }
+                }), "pg_sleep(60) shows as active in pg_stat_activity");
+            }
+            s.cancel();
+            assertTrue(Wait.until(Duration.ofSeconds(20), done::isDone), "the statement ends after the cancel");
             SQLException e = done.get(1, TimeUnit.SECONDS);
             assertNotNull(e, "pg_sleep(60) returned normally");
             assertEquals("57014", e.getSQLState());
