@@ -118,7 +118,7 @@ class AdminFunctionsTest {
     @Test
     void passwordWithoutEncryptionServiceIsNotSupported() {
         PgSqlEngine engine = new PgSqlEngine();
-        engine.services().setRoleCatalog(new InMemoryRoleCatalog());
+        engine.services().setRoleCatalog(SessionGoldenTest.roleCatalog());
         TestSession session = new TestSession();
         List<String> out = SessionGoldenTest.run(engine, session, "CREATE ROLE r PASSWORD 'x'");
         assertEquals("E 0A000\tno password encryption service is installed\t0\t"

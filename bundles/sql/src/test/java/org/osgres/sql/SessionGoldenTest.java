@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.osgres.api.auth.RoleCatalog;
+import org.osgres.auth.hba.roles.FileRoleCatalog;
+import org.osgres.auth.hba.roles.RoleFile;
 import org.osgres.api.auth.PasswordEncryption;
 import org.osgres.api.error.PgException;
 import org.osgres.api.sql.ColumnDescriptor;
@@ -147,10 +150,21 @@ class SessionGoldenTest {
         return failures;
     }
 
+    /** The server's role catalog over a fresh data directory, with initdb's superuser "postgres". */
+    static RoleCatalog roleCatalog() {
+        try {
+            java.nio.file.Path data = java.nio.file.Files.createTempDirectory("osgres-sql-roles-");
+            RoleFile.bootstrap(data, "postgres", null);
+            return new FileRoleCatalog(data);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The engine with a role catalog and the auth bundle's role views over it, as in the server. */
     static PgSqlEngine engineWithRoles() {
         PgSqlEngine engine = new PgSqlEngine();
-        InMemoryRoleCatalog catalog = new InMemoryRoleCatalog();
+        RoleCatalog catalog = roleCatalog();
         engine.services().setRoleCatalog(catalog);
         engine.services().setPasswordEncryption(FAKE_ENCRYPTION);
         engine.services().addView(new org.osgres.auth.hba.views.RoleViews.PgRoles(catalog));
