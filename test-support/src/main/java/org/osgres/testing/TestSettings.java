@@ -15,6 +15,13 @@ public record TestSettings(Path dataDirectory, Map<String, String> values) imple
         return new TestSettings(dir, Map.of("shared_buffers", Integer.toString(sharedBuffers)));
     }
 
+    /** The same settings with one value changed or added. */
+    public TestSettings with(String name, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(values);
+        changed.put(name, value);
+        return new TestSettings(dataDirectory, Map.copyOf(changed));
+    }
+
     @Override
     public Collection<SettingDefinition> definitions() {
         return List.of();

@@ -1,6 +1,7 @@
 package org.osgres.postmaster.tls;
 
 import org.osgres.testing.TestPki;
+import org.osgres.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -33,7 +34,7 @@ class SslServerContextTest {
         Files.setPosixFilePermissions(dir.resolve("open.key"), PosixFilePermissions.fromString("rw-r--r--"));
     }
 
-    private static String failure(MapSettings settings) {
+    private static String failure(TestSettings settings) {
         PgException e = assertThrows(PgException.class, () -> SslServerContext.load(settings, true));
         assertEquals(Severity.FATAL, e.severity());
         assertEquals(SqlState.CONFIG_FILE_ERROR, e.sqlState());
@@ -42,14 +43,14 @@ class SslServerContextTest {
 
     @Test
     void loadsGoodFiles() {
-        SslServerContext ctx = SslServerContext.load(new MapSettings(dir).with("ssl_ca_file", "ca.crt"), true);
+        SslServerContext ctx = SslServerContext.load(sslSettings(dir).with("ssl_ca_file", "ca.crt"), true);
         var engine = ctx.newEngine();
         assertTrue(engine.getWantClientAuth(), "ssl_ca_file requests a client certificate");
         assertFalse(engine.getNeedClientAuth(), "but does not require one");
         assertArrayEquals(new String[] {"TLSv1.2", "TLSv1.3"}, engine.getEnabledProtocols());
-        assertFalse(SslServerContext.load(new MapSettings(dir), true).newEngine().getWantClientAuth());
+        assertFalse(SslServerContext.load(sslSettings(dir), true).newEngine().getWantClientAuth());
         assertArrayEquals(new String[] {"TLSv1.3"},
-                SslServerContext.load(new MapSettings(dir).with("ssl_min_protocol_version", "tlsv1.3"), true)
+                SslServerContext.load(sslSettings(dir).with("ssl_min_protocol_version", "tlsv1.3"), true)
                         .newEngine().getEnabledProtocols());
     }
 
@@ -68,39 +69,39 @@ class SslServerContextTest {
 
     @Test
     void missingFiles() throws Exception {
-        assertEquals(golden("missing-cert"), failure(new MapSettings(dir).with("ssl_cert_file", "nope.crt")));
-        assertEquals(golden("missing-key"), failure(new MapSettings(dir).with("ssl_key_file", "nope.key")));
-        assertEquals(golden("missing-ca"), failure(new MapSettings(dir).with("ssl_ca_file", "nope.crt")));
+        assertEquals(golden("missing-cert"), failure(sslSettings(dir).with("ssl_cert_file", "nope.crt")));
+        assertEquals(golden("missing-key"), failure(sslSettings(dir).with("ssl_key_file", "nope.key")));
+        assertEquals(golden("missing-ca"), failure(sslSettings(dir).with("ssl_ca_file", "nope.crt")));
         assertEquals(golden("missing-crl"),
-                failure(new MapSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "nope.crl")));
+                failure(sslSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "nope.crl")));
     }
 
     @Test
     void garbageFiles() throws Exception {
-        assertEquals(golden("garbage-cert"), failure(new MapSettings(dir).with("ssl_cert_file", "garbage.pem")));
-        assertEquals(golden("garbage-key"), failure(new MapSettings(dir).with("ssl_key_file", "garbage.pem")));
-        assertEquals(golden("garbage-ca"), failure(new MapSettings(dir).with("ssl_ca_file", "garbage.pem")));
+        assertEquals(golden("garbage-cert"), failure(sslSettings(dir).with("ssl_cert_file", "garbage.pem")));
+        assertEquals(golden("garbage-key"), failure(sslSettings(dir).with("ssl_key_file", "garbage.pem")));
+        assertEquals(golden("garbage-ca"), failure(sslSettings(dir).with("ssl_ca_file", "garbage.pem")));
         assertEquals(golden("garbage-crl"),
-                failure(new MapSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "garbage.pem")));
+                failure(sslSettings(dir).with("ssl_ca_file", "ca.crt").with("ssl_crl_file", "garbage.pem")));
     }
 
     @Test
     void badKeys() throws Exception {
-        assertEquals(golden("mismatched-key"), failure(new MapSettings(dir).with("ssl_key_file", "client.key")));
-        assertEquals(golden("open-key"), failure(new MapSettings(dir).with("ssl_key_file", "open.key")));
-        assertEquals(golden("directory-key"), failure(new MapSettings(dir).with("ssl_key_file", dir.toString())));
+        assertEquals(golden("mismatched-key"), failure(sslSettings(dir).with("ssl_key_file", "client.key")));
+        assertEquals(golden("open-key"), failure(sslSettings(dir).with("ssl_key_file", "open.key")));
+        assertEquals(golden("directory-key"), failure(sslSettings(dir).with("ssl_key_file", dir.toString())));
     }
 
     @Test
     void badSettings() throws Exception {
-        assertEquals(golden("protocol-range"), failure(new MapSettings(dir).with("ssl_min_protocol_version", "tlsv1.3")
+        assertEquals(golden("protocol-range"), failure(sslSettings(dir).with("ssl_min_protocol_version", "tlsv1.3")
                 .with("ssl_max_protocol_version", "tlsv1.2")));
-        assertEquals(golden("bad-ciphers"), failure(new MapSettings(dir).with("ssl_ciphers", "foo")));
+        assertEquals(golden("bad-ciphers"), failure(sslSettings(dir).with("ssl_ciphers", "foo")));
     }
 
     @Test
     void explicitCipherNamesRestrictTls12Suites() {
-        var engine = SslServerContext.load(new MapSettings(dir).with("ssl_ciphers", "ECDHE-RSA-AES128-GCM-SHA256"), true)
+        var engine = SslServerContext.load(sslSettings(dir).with("ssl_ciphers", "ECDHE-RSA-AES128-GCM-SHA256"), true)
                 .newEngine();
         var suites = java.util.List.of(engine.getEnabledCipherSuites());
         assertTrue(suites.contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), suites.toString());
@@ -110,19 +111,28 @@ class SslServerContextTest {
 
     @Test
     void reloadKeepsTheOldContextWhenTheNewFilesAreBad() {
-        MapSettings settings = new MapSettings(dir);
+        TestSettings settings = sslSettings(dir);
         ServerTls tls = new ServerTls(settings);
         tls.initialize();
         SslServerContext first = tls.current();
         assertNotNull(first);
-        settings.with("ssl_cert_file", "nope.crt");
+        settings.values().put("ssl_cert_file", "nope.crt"); // the file changes under the running server
         tls.reload();
         assertSame(first, tls.current(), "SSL configuration was not reloaded");
-        settings.with("ssl_cert_file", "server.crt");
+        settings.values().put("ssl_cert_file", "server.crt");
         tls.reload();
         assertNotSame(first, tls.current());
-        settings.with("ssl", "off");
+        settings.values().put("ssl", "off");
         tls.reload();
         assertNull(tls.current());
+    }
+
+    /** PostgreSQL 15's defaults for the ssl_* settings, with ssl on, in a map the test may change. */
+    static TestSettings sslSettings(java.nio.file.Path dir) {
+        return new TestSettings(dir, new java.util.HashMap<>(java.util.Map.of(
+                "ssl", "on", "ssl_cert_file", "server.crt", "ssl_key_file", "server.key", "ssl_ca_file", "",
+                "ssl_crl_file", "", "ssl_crl_dir", "", "ssl_min_protocol_version", "tlsv1.2",
+                "ssl_max_protocol_version", "", "ssl_ciphers", "HIGH:MEDIUM:+3DES:!aNULL",
+                "ssl_prefer_server_ciphers", "on")));
     }
 }

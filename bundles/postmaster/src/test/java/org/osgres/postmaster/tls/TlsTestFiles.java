@@ -12,7 +12,7 @@ public final class TlsTestFiles {
     /** ca.crt, server.crt/.key, client.crt/.key in dir; ssl = on with ssl_ca_file = ca.crt. */
     public static ServerTls serverTls(Path dir) throws Exception {
         TestPki.create(dir);
-        ServerTls tls = new ServerTls(new MapSettings(dir).with("ssl_ca_file", "ca.crt"));
+        ServerTls tls = new ServerTls(SslServerContextTest.sslSettings(dir).with("ssl_ca_file", "ca.crt"));
         tls.initialize();
         return tls;
     }
