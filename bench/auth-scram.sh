@@ -18,13 +18,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  id pgref >/dev/null 2>&1 || useradd -m pgref
-  chown pgref "$TMP"
-  as_pg=(setpriv --reuid=pgref --regid=pgref --init-groups)
-fi
+. bench/lib.sh   # free_port, wait_ready, as_pg (the script runs from the repository root)
 echo "SELECT 1;" > "$TMP/select1.sql"
 chmod 644 "$TMP/select1.sql"
 export PGPASSWORD=benchpw
@@ -35,9 +29,6 @@ hba() { # $1 data dir, $2 superuser, $3 method
 run() { # $1 port -> tps
   pgbench -n -C -c "$CLIENTS" -j "$CLIENTS" -T "$SECS" -f "$TMP/select1.sql" -h 127.0.0.1 -p "$1" -U bench postgres 2>&1 \
     | awk '/^tps/ {print $3; exit}'
-}
-wait_ready() { # $1 port
-  for _ in $(seq 1 600); do pg_isready -q -h 127.0.0.1 -p "$1" && return 0; sleep 0.1; done; return 1
 }
 
 # osgres

@@ -19,13 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  id pgref >/dev/null 2>&1 || useradd -m pgref
-  chown pgref "$TMP"
-  as_pg=(setpriv --reuid=pgref --regid=pgref --init-groups)
-fi
+. bench/lib.sh   # free_port, wait_ready, as_pg (the script runs from the repository root)
 USER_NAME=$(id -un)
 echo 'SELECT 1;' > "$TMP/select1.sql"
 chmod 644 "$TMP/select1.sql"

@@ -17,17 +17,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { # $1 port
-  for _ in $(seq 1 600); do pg_isready -q -h 127.0.0.1 -p "$1" && return 0; sleep 0.1; done
-  echo "server on port $1 did not become ready" >&2; return 1
-}
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  id pgref >/dev/null 2>&1 || useradd -m pgref
-  chown pgref "$TMP"
-  as_pg=(setpriv --reuid=pgref --regid=pgref --init-groups)
-fi
+. bench/lib.sh   # free_port, wait_ready, as_pg (the script runs from the repository root)
 
 printf '\\set a random(1, 100000)\nSELECT :a::int + 1, $$x$$ || :a;\nSELECT 1;\n' > "$TMP/script.sql"
 chmod 644 "$TMP/script.sql"

@@ -17,15 +17,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh   # free_port, wait_ready, as_pg (the script runs from the repository root)
 now_ns() { date +%s%N; }
 
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  id pgref >/dev/null 2>&1 || useradd -m pgref
-  chown pgref "$TMP"
-  as_pg=(setpriv --reuid=pgref --regid=pgref --init-groups)
-fi
 
 # one timed start: $1 = data directory, rest = the server command; prints milliseconds
 time_start() {
