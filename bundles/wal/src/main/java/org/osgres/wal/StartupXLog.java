@@ -215,7 +215,7 @@ public final class StartupXLog {
             }
             LOG.info("database system was not properly shut down; automatic recovery in progress");
             xlog.updateControlFile(cf.with(DbState.DB_IN_CRASH_RECOVERY, Instant.now().getEpochSecond()));
-            return replay(reader, cp.redo(), state);
+            return replay(reader, cp.redo() == checkPointLoc ? after : null, cp.redo(), state);
         }
     }
 
@@ -229,19 +229,29 @@ public final class StartupXLog {
     }
 
     /** PerformWalRecovery, then the end-of-recovery checkpoint. */
-    private Recovery.Result replay(XLogReader reader, long redo, DbState previous) {
+    private Recovery.Result replay(XLogReader reader, XLogReader.Read afterCheckpoint, long redo, DbState previous) {
         long cpuStart = cpuNanos();
         long userStart = userNanos();
         long wallStart = System.nanoTime();
-        reader.begin(redo, -1);
-        XLogReader.Read r = reader.next();
-        if (r == null) {
-            throw new StartupFailure("PANIC:  could not find redo location referenced by checkpoint record: "
-                    + reader.endMessage());
+        XLogReader.Read r;
+        if (afterCheckpoint != null || redo == xlog.controlFile().checkPoint()) {
+            // the redo point is the checkpoint record itself: replay starts with the record after it
+            r = afterCheckpoint;
+        } else {
+            reader.begin(redo, -1);
+            r = reader.next();
+            if (r == null) {
+                throw new StartupFailure("PANIC:  could not find redo location referenced by checkpoint record: "
+                        + reader.endMessage());
+            }
         }
-        LOG.info("redo starts at {}", WalInsert.formatLsn(r.startLsn()));
         long count = 0;
-        long lastStart = r.startLsn();
+        if (r == null) {
+            LOG.info("redo is not required");
+        } else {
+            LOG.info("redo starts at {}", WalInsert.formatLsn(r.startLsn()));
+        }
+        long lastStart = r == null ? 0 : r.startLsn();
         while (r != null) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new StartupFailure("FATAL:  terminating startup process due to administrator command");
@@ -251,13 +261,10 @@ public final class StartupXLog {
             lastStart = r.startLsn();
             r = reader.next();
         }
-        LOG.info("{}", reader.endMessage());
-        double user = (userNanos() - userStart) / 1e9;
-        double sys = Math.max(0, (cpuNanos() - cpuStart) / 1e9 - user);
-        double elapsed = (System.nanoTime() - wallStart) / 1e9;
-        LOG.info("redo done at {} system usage: CPU: user: {} s, system: {} s, elapsed: {} s",
-                WalInsert.formatLsn(lastStart), String.format("%.2f", user), String.format("%.2f", sys),
-                String.format("%.2f", elapsed));
+        if (count > 0) {
+            LOG.info("{}", reader.endMessage());
+            logRedoDone(lastStart, cpuStart, userStart, wallStart);
+        }
         long endOfLog = reader.endOfRecord();
         xlog.startInserting(endOfLog, reader.lastRecordStart());
         TransactionManager tm = transactions;
@@ -265,12 +272,23 @@ public final class StartupXLog {
         LOG.info("checkpoint starting: end-of-recovery immediate wait");
         long started = System.nanoTime();
         clog.checkpoint();
-        buffers.flushDirty();
+        if (buffers != null) { // unit tests of the WAL alone run without a pool
+            buffers.flushDirty();
+        }
         long at = xlog.writeCheckpoint(0, xid, nextOid, true, DbState.DB_IN_PRODUCTION);
         xlog.noteNextIds(xid, nextOid);
         LOG.info("checkpoint complete: end-of-recovery; total={} s; lsn={}, redo lsn={}",
                 String.format("%.3f", (System.nanoTime() - started) / 1e9), WalInsert.formatLsn(at), WalInsert.formatLsn(at));
         return new Recovery.Result(true, redo, endOfLog, count, previous);
+    }
+
+    private static void logRedoDone(long lastStart, long cpuStart, long userStart, long wallStart) {
+        double user = (userNanos() - userStart) / 1e9;
+        double sys = Math.max(0, (cpuNanos() - cpuStart) / 1e9 - user);
+        double elapsed = (System.nanoTime() - wallStart) / 1e9;
+        LOG.info("redo done at {} system usage: CPU: user: {} s, system: {} s, elapsed: {} s",
+                WalInsert.formatLsn(lastStart), String.format("%.2f", user), String.format("%.2f", sys),
+                String.format("%.2f", elapsed));
     }
 
     /** One record to its resource manager (PostgreSQL: GetRmgr(record->xl_rmid).rm_redo). */
