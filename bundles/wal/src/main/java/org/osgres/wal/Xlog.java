@@ -177,8 +177,13 @@ public final class Xlog implements WalInsert {
     void deactivate() {
         try {
             if (!inRecovery) {
-                LOG.info("shutting down");
-                writeCheckpoint(0, shutdownNextXid, shutdownNextOid, true, DbState.DB_SHUTDOWNED);
+                // log_checkpoints is on by default in PostgreSQL 15
+                LOG.info("checkpoint starting: shutdown immediate");
+                long started = System.nanoTime();
+                long at = writeCheckpoint(0, shutdownNextXid, shutdownNextOid, true, DbState.DB_SHUTDOWNED);
+                LOG.info("checkpoint complete: shutdown; total={} s; lsn={}, redo lsn={}",
+                        String.format("%.3f", (System.nanoTime() - started) / 1e9), WalInsert.formatLsn(at),
+                        WalInsert.formatLsn(at));
             }
         } finally {
             closeSegment();
