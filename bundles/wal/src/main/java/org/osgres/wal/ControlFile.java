@@ -118,6 +118,7 @@ public final class ControlFile {
             }
             ch.force(true);
         }
+        WalSegments.ownerOnly(dataDirectory.resolve(PATH));
     }
 
     /** CheckPoint in PostgreSQL's struct layout at {@code off}. */

@@ -88,9 +88,19 @@ public final class WalSegments {
                 ch.force(true);
             }
         }
+        ownerOnly(tmp);
         Files.move(tmp, path(segno), StandardCopyOption.ATOMIC_MOVE);
         if (fsync) {
             syncDirectory(dir);
+        }
+    }
+
+    /** rw------- as PostgreSQL's pg_file_create_mode, where the file system has POSIX permissions. */
+    public static void ownerOnly(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: nothing to tighten
         }
     }
 

@@ -12,11 +12,12 @@
  * page must have been written (AdvanceXLInsertBuffer calling XLogWrite).
  *
  * Writing and fsync run under the write lock (WALWriteLock). Group commit: flush(lsn) takes the
- * write lock, and if nobody has flushed far enough meanwhile, writes and fsyncs everything
- * inserted so far, not just up to its own LSN; the commits queued on the lock then find their
- * LSN flushed and return without an fsync of their own. commit_delay and commit_siblings are
- * not implemented (the queueing on the write lock does the grouping). Lock order: insertion
- * lock, then write lock; the writer never takes the insertion lock.
+ * write lock when it is free and writes and fsyncs everything inserted so far, not just up to
+ * its own LSN; a flush that finds the lock taken waits for that flush to end (PostgreSQL:
+ * LWLockAcquireOrWait) and then usually finds its LSN flushed, returning without an fsync of
+ * its own. commit_delay and commit_siblings are not implemented (waiting out the running fsync
+ * does the grouping). Lock order: insertion lock, then write lock; the writer never takes the
+ * insertion lock.
  *
  * Until startup recovery ends (StartupXLog calls startInserting), only XLOG records may be
  * inserted and flush() has nothing to do: every page redo touches is covered by WAL on disk.
@@ -108,6 +109,9 @@ public final class Xlog implements WalInsert {
     private long openSegno = -1;
     private WalSegments.SyncMethod openMethod;
 
+    /** Where flush() waits while another backend holds the write lock. */
+    private final ReentrantLock flushWaitLock = new ReentrantLock();
+    private final Condition flushDone = flushWaitLock.newCondition();
     private final AtomicLong asyncXactLsn = new AtomicLong();
     private final AtomicLong syncCount = new AtomicLong();
     private final AtomicLong writeCount = new AtomicLong();
@@ -258,6 +262,7 @@ public final class Xlog implements WalInsert {
         } finally {
             writeLock.unlock();
             insertLock.unlock();
+            wakeFlushWaiters();
         }
     }
 
@@ -457,7 +462,37 @@ public final class Xlog implements WalInsert {
         if (inRecovery || lsn <= flushedUpTo) {
             return;
         }
-        write(lsn, true);
+        // PostgreSQL's LWLockAcquireOrWait on WALWriteLock: when someone is flushing, wait for
+        // that flush to end rather than queue on the lock; most often it covered this LSN too
+        // (its writer flushes everything inserted), and all waiters wake at once.
+        while (lsn > flushedUpTo) {
+            if (writeLock.tryLock()) {
+                try {
+                    write(lsn, true);
+                } finally {
+                    writeLock.unlock();
+                    wakeFlushWaiters();
+                }
+                return;
+            }
+            flushWaitLock.lock();
+            try {
+                while (lsn > flushedUpTo && writeLock.isLocked()) {
+                    flushDone.awaitUninterruptibly();
+                }
+            } finally {
+                flushWaitLock.unlock();
+            }
+        }
+    }
+
+    private void wakeFlushWaiters() {
+        flushWaitLock.lock();
+        try {
+            flushDone.signalAll();
+        } finally {
+            flushWaitLock.unlock();
+        }
     }
 
     @Override
@@ -502,6 +537,9 @@ public final class Xlog implements WalInsert {
                     + XLogFormat.fileName(tli, openSegno) + "\": " + e.getMessage(), e).withSeverity(Severity.PANIC);
         } finally {
             writeLock.unlock();
+            if (!writeLock.isHeldByCurrentThread()) {
+                wakeFlushWaiters();
+            }
         }
     }
 
@@ -679,7 +717,7 @@ public final class Xlog implements WalInsert {
         return end;
     }
 
-    /** The start of a checkpoint (PostgreSQL: CreateCheckPoint setting RedoRecPtr): from now on pages get images again. */
+    @Override
     public long startCheckpoint() {
         insertLock.lock();
         try {

@@ -69,6 +69,14 @@ public interface WalInsert extends WalFlush {
     boolean needsFullPageImage(long pageLsn);
 
     /**
+     * The start of an online checkpoint (PostgreSQL: CreateCheckPoint taking RedoRecPtr): the
+     * redo pointer moves to the current insert position, so from now on the first change to each
+     * page logs a full-page image again. Returns the new redo point, to pass to
+     * {@link #writeCheckpointRecord} once the dirty pages are written.
+     */
+    long startCheckpoint();
+
+    /**
      * Writes a checkpoint record (PostgreSQL: the end of CreateCheckPoint): inserts
      * XLOG_CHECKPOINT_SHUTDOWN or XLOG_CHECKPOINT_ONLINE with this redo point, flushes it and
      * updates global/pg_control (checkPoint, checkPointCopy, state: shut down for a shutdown
