@@ -8,7 +8,7 @@
  * wal_sync_method open_datasync / open_sync; otherwise sync() forces them (fdatasync, fsync).
  * A finished segment gets archive_status/NAME.ready when archive_mode is not off.
  *
- * Entry points: open(), create(), markReady(), removeAfter().
+ * Entry points: open(), create() (also the WAL writer's pre-allocation), markReady(), removeAfter().
  * See also: Xlog -- writes through these; XLogReader -- reads the files.
  * No logging here: initdb (WalBootstrap) uses this class outside the framework.
  */
@@ -72,8 +72,14 @@ public final class WalSegments {
         return FileChannel.open(p, opts);
     }
 
-    /** XLogFileInit: a zero-filled segment, made under a temporary name and renamed. */
-    public void create(long segno, boolean fsync) throws IOException {
+    /**
+     * XLogFileInit: a zero-filled segment, made under a temporary name and renamed; nothing when
+     * it exists already. Synchronized: the WAL writer pre-allocates while backends may need it.
+     */
+    public synchronized void create(long segno, boolean fsync) throws IOException {
+        if (Files.exists(path(segno))) {
+            return;
+        }
         Files.createDirectories(dir);
         Path tmp = dir.resolve("xlogtemp." + ProcessHandle.current().pid() + "." + Thread.currentThread().threadId());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,

@@ -653,6 +653,7 @@ public final class Xlog implements WalInsert {
             flush(async);
             return true;
         }
+        preallocateNextSegment();
         long complete = XLogFormat.pageStart(insertEnd);
         if (complete > writtenUpTo) {
             long flushAfter = (long) settings.getInt("wal_writer_flush_after") * XLOG_BLCKSZ;
@@ -660,6 +661,24 @@ public final class Xlog implements WalInsert {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Creates the next segment ahead of time once the current one is three quarters full
+     * (PostgreSQL's checkpointer does this in PreallocXlogFiles), so a commit never waits for a
+     * 16 MB file to be zero-filled.
+     */
+    private void preallocateNextSegment() {
+        long end = insertEnd;
+        if (XLogFormat.segmentOffset(end) < XLogFormat.SEG_SIZE / 4 * 3) {
+            return;
+        }
+        long next = XLogFormat.segmentOf(end) + 1;
+        try {
+            segments.create(next, fsyncEnabled());
+        } catch (IOException e) {
+            LOG.warn("could not pre-allocate WAL file \"{}\": {}", XLogFormat.fileName(tli, next), e.getMessage());
+        }
     }
 
     void wakeWalWriter() {

@@ -154,6 +154,19 @@ class WalRoundTripTest {
     }
 
     @Test
+    void theWalWriterCreatesTheNextSegmentAhead() {
+        Xlog xlog = WalTests.start(WalTests.settings(dir)).xlog();
+        Path next = dir.resolve("pg_wal/000000010000000000000002");
+        xlog.backgroundFlush();
+        assertFalse(Files.exists(next), "not while the segment is mostly empty");
+        while (XLogFormat.segmentOffset(xlog.insertLsn()) < XLogFormat.SEG_SIZE / 4 * 3) {
+            xlog.insert(WalTests.record(1, 100000));
+        }
+        xlog.backgroundFlush();
+        assertTrue(Files.exists(next));
+    }
+
+    @Test
     void noReadyFilesWithoutArchiving() {
         Xlog xlog = WalTests.start(WalTests.settings(dir)).xlog();
         xlog.insert(WalTests.record(1, 10));
