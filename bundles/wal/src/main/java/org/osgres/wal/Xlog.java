@@ -3,9 +3,7 @@
  * XLogInsertRecord, AdvanceXLInsertBuffer, XLogWrite, XLogFlush, XLogBackgroundFlush,
  * RequestXLogSwitch, CreateCheckPoint's record and control file part, ShutdownXLOG).
  *
- * The WAL buffers are wal_buffers pages of 8 KB in the "XLOG Ctl" region of shared memory; WAL
- * page N lives in buffer N % wal_buffers and xlblocks[] says which page each buffer holds (its
- * end LSN). Insertion runs under one insertion lock (PostgreSQL has NUM_XLOGINSERT_LOCKS = 8
+ * The WAL buffers (WalBuffers) are wal_buffers pages of 8 KB in shared memory. Insertion runs under one insertion lock (PostgreSQL has NUM_XLOGINSERT_LOCKS = 8
  * and reserves space first; one lock keeps this simple): it places the record at the next
  * MAXALIGNed position, starts new pages with XLogPageHeaderData (XLP_FIRST_IS_CONTRECORD and
  * xlp_rem_len when a record continues), and before a buffer is reused for a new page the old
@@ -25,7 +23,7 @@
  * Entry points: insert(), flush(), flushAsync(), switchSegment(), startCheckpoint(),
  * writeCheckpointRecord(), backgroundFlush() (the WAL writer), deactivate (the shutdown
  * checkpoint record).
- * See also: XLogRecordFormat -- record bytes; WalSegments -- files; WalWriter -- the worker;
+ * See also: WalBuffers -- the buffers; XLogRecordFormat -- record bytes; WalSegments -- files; WalWriter -- the worker;
  * StartupXLog -- recovery; ControlFile -- pg_control.
  */
 package org.osgres.wal;
@@ -33,7 +31,7 @@ package org.osgres.wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -57,7 +55,6 @@ import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.shmem.SharedMemory;
-import org.osgres.api.shmem.SharedRegion;
 import org.osgres.api.wal.ControlFileData;
 import org.osgres.api.wal.ControlFileData.CheckPoint;
 import org.osgres.api.wal.ControlFileData.DbState;
@@ -73,16 +70,12 @@ import static org.osgres.wal.XLogFormat.XLOG_BLCKSZ;
         property = WalFlush.RANKING + ":Integer=100")
 public final class Xlog implements WalInsert {
     private static final Logger LOG = LoggerFactory.getLogger(Xlog.class);
-    /** The name of the WAL buffers' region (PostgreSQL's pg_shmem_allocations calls it "XLOG Ctl"). */
-    static final String REGION = "XLOG Ctl";
 
     private final Settings settings;
     private final Path dataDirectory;
     private final WalSegments segments;
     private final int tli = XLogFormat.FIRST_TIMELINE;
-    private final int nBuffers;
-    private final SharedRegion region;
-    private final long[] xlblocks;
+    private final WalBuffers buffers;
     private volatile ControlFileData control;
 
     // ---- insertion state, under insertLock ----
@@ -131,25 +124,12 @@ public final class Xlog implements WalInsert {
         this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.segments = new WalSegments(dataDirectory, tli);
-        this.nBuffers = walBuffers(settings.getInt("wal_buffers"), settings.getInt("shared_buffers"));
-        this.region = shmem.region(REGION, (long) (nBuffers + 1) * XLOG_BLCKSZ);
-        this.xlblocks = new long[nBuffers];
+        this.buffers = new WalBuffers(shmem, WalBuffers.count(settings.getInt("wal_buffers"),
+                settings.getInt("shared_buffers")));
         this.control = readOrBootstrapControlFile();
         this.redoPtr = control.checkPointCopy().redo();
         this.shutdownNextXid = control.checkPointCopy().nextXid();
         this.shutdownNextOid = control.checkPointCopy().nextOid();
-    }
-
-    /**
-     * wal_buffers in pages (PostgreSQL: XLOGChooseNumBuffers, check_wal_buffers): -1 means
-     * shared_buffers / 32, at least 64 kB (8 pages), at most one segment; an explicit value
-     * below 4 pages becomes 4.
-     */
-    static int walBuffers(int setting, int sharedBuffers) {
-        if (setting > 0) {
-            return Math.max(4, setting);
-        }
-        return Math.max(8, Math.min(sharedBuffers / 32, XLogFormat.PAGES_PER_SEGMENT));
     }
 
     private ControlFileData readOrBootstrapControlFile() {
@@ -239,12 +219,9 @@ public final class Xlog implements WalInsert {
         try {
             long page = XLogFormat.pageStart(endOfLog);
             if (page != endOfLog) {
-                ByteBuffer buf = pageBuffer(slotOf(page));
+                ByteBuffer buf = ByteBuffer.allocate(XLOG_BLCKSZ);
                 readPage(page, buf);
-                for (int i = (int) (endOfLog - page); i < XLOG_BLCKSZ; i++) {
-                    buf.put(i, (byte) 0);
-                }
-                xlblocks[slotOf(page)] = page + XLOG_BLCKSZ;
+                buffers.load(page, buf, (int) (endOfLog - page));
             }
             long segno = XLogFormat.segmentOf(endOfLog);
             zeroSegmentTail(segno, page == endOfLog ? page : page + XLOG_BLCKSZ);
@@ -379,7 +356,7 @@ public final class Xlog implements WalInsert {
             }
             long pageEnd = XLogFormat.pageStart(pos) + XLOG_BLCKSZ;
             int n = (int) Math.min(bytes.length - done, pageEnd - pos);
-            ByteBuffer page = pageBuffer(slotOf(XLogFormat.pageStart(pos)));
+            ByteBuffer page = buffers.page(XLogFormat.pageStart(pos));
             page.put((int) (pos - XLogFormat.pageStart(pos)), bytes, done, n);
             done += n;
             pos += n;
@@ -394,25 +371,11 @@ public final class Xlog implements WalInsert {
 
     /** AdvanceXLInsertBuffer for one page: waits for the buffer's old page to be written, then formats it. */
     private void initPage(long pageAddr, int remLen, boolean contrecord) {
-        int slot = slotOf(pageAddr);
-        long old = xlblocks[slot];
+        long old = buffers.endOfPageIn(pageAddr);
         if (old > writtenUpTo) {
             write(old, false);
         }
-        ByteBuffer page = pageBuffer(slot);
-        for (int i = 0; i < XLOG_BLCKSZ; i += 8) {
-            page.putLong(i, 0L);
-        }
-        XLogFormat.writePageHeader(page, pageAddr, tli, remLen, contrecord, control.systemIdentifier());
-        xlblocks[slot] = pageAddr + XLOG_BLCKSZ;
-    }
-
-    private int slotOf(long pageAddr) {
-        return (int) Long.remainderUnsigned(pageAddr / XLOG_BLCKSZ, nBuffers);
-    }
-
-    private ByteBuffer pageBuffer(int slot) {
-        return region.slice((long) (slot + 1) * XLOG_BLCKSZ, XLOG_BLCKSZ).order(ByteOrder.LITTLE_ENDIAN);
+        buffers.format(pageAddr, tli, remLen, contrecord, control.systemIdentifier());
     }
 
     @Override
@@ -510,7 +473,41 @@ public final class Xlog implements WalInsert {
      */
     void write(long target, boolean flush) {
         writeLock.lock();
+        // FileChannel closes itself when the thread doing I/O on it is interrupted (a cancelled
+        // backend, the WAL writer at shutdown): the interrupt is held back until the write is
+        // done, and a channel closed under us is reopened and the write repeated (it rewrites
+        // whole pages at fixed offsets, so doing it twice is harmless).
+        boolean interrupted = Thread.interrupted();
         try {
+            for (int attempt = 0;; attempt++) {
+                try {
+                    writeOnce(target, flush);
+                    return;
+                } catch (ClosedChannelException e) {
+                    interrupted |= Thread.interrupted();
+                    closeSegment();
+                    if (attempt >= 3) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new PgException(SqlState.IO_ERROR, "could not write to WAL file \""
+                    + XLogFormat.fileName(tli, openSegno) + "\": " + e.getMessage(), e).withSeverity(Severity.PANIC);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            writeLock.unlock();
+            if (!writeLock.isHeldByCurrentThread()) {
+                wakeFlushWaiters();
+            }
+        }
+    }
+
+    /** One attempt of write() (write lock held). */
+    private void writeOnce(long target, boolean flush) throws IOException {
+        {
             if (flush ? flushedUpTo >= target : writtenUpTo >= target) {
                 return;
             }
@@ -526,19 +523,16 @@ public final class Xlog implements WalInsert {
                 writePages(upto, fsync, method);
             }
             if (flush && flushedUpTo < writtenUpTo) {
-                if (fsync && openSegment != null && !method.syncsOnWrite()) {
-                    WalSegments.sync(openSegment, method);
-                    syncCount.incrementAndGet();
+                if (fsync && !method.syncsOnWrite()) {
+                    if (openSegment == null && !XLogFormat.isSegmentStart(writtenUpTo)) {
+                        openSegmentFor(XLogFormat.segmentOf(writtenUpTo - 1), fsync, method); // reopened after a close
+                    }
+                    if (openSegment != null) {
+                        WalSegments.sync(openSegment, method);
+                        syncCount.incrementAndGet();
+                    }
                 }
                 flushedUpTo = writtenUpTo;
-            }
-        } catch (IOException e) {
-            throw new PgException(SqlState.IO_ERROR, "could not write to WAL file \""
-                    + XLogFormat.fileName(tli, openSegno) + "\": " + e.getMessage(), e).withSeverity(Severity.PANIC);
-        } finally {
-            writeLock.unlock();
-            if (!writeLock.isHeldByCurrentThread()) {
-                wakeFlushWaiters();
             }
         }
     }
@@ -565,7 +559,7 @@ public final class Xlog implements WalInsert {
                 batchStart = pos;
                 openSegmentFor(segno, fsync, method);
             }
-            batch.add(pageBuffer(slotOf(pos)));
+            batch.add(buffers.page(pos));
             long pageEnd = pos + XLOG_BLCKSZ;
             if (batch.size() >= 64) {
                 flushBatch(batch, batchStart);

@@ -77,6 +77,19 @@ class GroupCommitTest {
     }
 
     @Test
+    void anInterruptedBackendStillFlushesAndKeepsItsInterrupt() {
+        Xlog xlog = WalTests.start(WalTests.settings(dir)).xlog();
+        long e1 = xlog.insert(WalTests.record(1, 50));
+        Thread.currentThread().interrupt();
+        xlog.flush(e1);
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertTrue(xlog.flushedUpTo() >= e1);
+        long e2 = xlog.insert(WalTests.record(2, 50));
+        xlog.flush(e2); // the WAL file is still usable
+        assertTrue(xlog.flushedUpTo() >= e2);
+    }
+
+    @Test
     void fsyncOffSyncsNothingButStillWrites() throws Exception {
         Xlog xlog = WalTests.start(WalTests.settings(dir, "fsync", "off")).xlog();
         long before = xlog.syncCount();
