@@ -198,7 +198,8 @@ public final class Ast {
 
     public enum TxKind { BEGIN, START, COMMIT, ROLLBACK }
 
-    public record TransactionStmt(TxKind kind) implements Stmt {
+    /** isolation: the ISOLATION LEVEL given to BEGIN / START TRANSACTION, as transaction_isolation spells it, or null. */
+    public record TransactionStmt(TxKind kind, String isolation) implements Stmt {
     }
 
     /** A statement osgres recognises but cannot run yet; tag is its command tag. */
