@@ -102,6 +102,7 @@ final class QueryProtocol {
         this.engine = engine;
         this.session = session;
         this.timeouts = timeouts;
+        session.setCopyProtocol(new CopyProtocol(channel, out));
     }
 
     /** How the session ended (valid once run() has returned or thrown). */
@@ -566,6 +567,9 @@ final class QueryProtocol {
         }
         if (e.hint() != null) {
             b.append("\nHINT:  ").append(e.hint());
+        }
+        if (e.context() != null) {
+            b.append("\nCONTEXT:  ").append(e.context());
         }
         if (statementText != null && logsErrorStatements()) {
             b.append("\nSTATEMENT:  ").append(statementText);

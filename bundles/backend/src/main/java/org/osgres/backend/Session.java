@@ -54,6 +54,8 @@ final class Session implements SessionContext {
     private TransactionStatus transaction = TransactionStatus.IDLE;
     /** The running transaction, begun on first use; null between transactions. */
     private Transaction current;
+    /** COPY's sub-protocol, set by the QueryProtocol that owns the output buffer. */
+    private CopyProtocol copy;
     private OffsetDateTime statementStart = OffsetDateTime.now();
     private OffsetDateTime blockStart;
     /** An implicit (single-statement) transaction runs and has not been counted yet. */
@@ -388,6 +390,28 @@ final class Session implements SessionContext {
         ErrorResponses.write(m, notice);
         try {
             channel.write(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void setCopyProtocol(CopyProtocol copy) {
+        this.copy = copy;
+    }
+
+    @Override
+    public java.io.InputStream copyIn(int columns) {
+        try {
+            return copy.copyIn(columns);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public java.io.OutputStream copyOut(int columns) {
+        try {
+            return copy.copyOut(columns);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
