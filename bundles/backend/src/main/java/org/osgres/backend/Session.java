@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 
+import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
@@ -21,6 +22,8 @@ import org.osgres.api.xact.IsolationLevel;
 import org.osgres.api.xact.Transaction;
 import org.osgres.api.xact.TransactionManager;
 import org.osgres.api.xact.WaitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one session that statements see (PostgreSQL: the backend's globals, MyProcPid,
@@ -35,6 +38,7 @@ import org.osgres.api.xact.WaitContext;
  * ROLLBACK, as PostgreSQL's TBLOCK_ABORT.
  */
 final class Session implements SessionContext {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** pg_stat_activity's wait event of a session waiting for its client (PostgreSQL: WAIT_EVENT_CLIENT_READ). */
     static final String WAIT_CLIENT = "Client";
     static final String WAIT_CLIENT_READ = "ClientRead";
@@ -54,6 +58,8 @@ final class Session implements SessionContext {
     private TransactionStatus transaction = TransactionStatus.IDLE;
     /** The running transaction, begun on first use; null between transactions. */
     private Transaction current;
+    /** The buffer manager whose pins an abort releases, or null. */
+    private final BufferManager buffers;
     /** COPY's sub-protocol, set by the QueryProtocol that owns the output buffer. */
     private CopyProtocol copy;
     private OffsetDateTime statementStart = OffsetDateTime.now();
@@ -68,8 +74,10 @@ final class Session implements SessionContext {
     private boolean active;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
-            String database, int databaseOid, SessionSettings settings, TransactionManager transactions) {
+            String database, int databaseOid, SessionSettings settings, TransactionManager transactions,
+            BufferManager buffers) {
         this.channel = channel;
+        this.buffers = buffers;
         this.databaseOid = databaseOid;
         this.transactions = transactions;
         this.waits = WaitContext.of(key.pid(), interrupts, () -> millisSetting("lock_timeout"),
@@ -192,15 +200,30 @@ final class Session implements SessionContext {
             return;
         }
         if (!commit) {
-            tx.abort();
+            abort(tx);
             return;
         }
         try {
             tx.commit();
         } catch (RuntimeException e) {
-            tx.abort();
+            abort(tx);
             throw e;
         }
+    }
+
+    /**
+     * AbortTransaction: the buffer pins an interrupted statement left behind go back first (the
+     * resource owner's release), then the transaction aborts and its locks go.
+     */
+    private void abort(Transaction tx) {
+        BufferManager b = buffers;
+        if (b != null) {
+            int leaked = b.releaseAllPins();
+            if (leaked > 0) {
+                LOG.debug("released {} buffer pins at abort of {}", leaked, tx);
+            }
+        }
+        tx.abort();
     }
 
     /** The session ends: a transaction still open is aborted (ShutdownPostgres' AbortOutOfAnyTransaction). */
