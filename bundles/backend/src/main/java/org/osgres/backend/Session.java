@@ -19,6 +19,7 @@ import org.osgres.api.session.Interrupts;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
 import org.osgres.api.xact.IsolationLevel;
+import org.osgres.api.xact.LockTag;
 import org.osgres.api.xact.Transaction;
 import org.osgres.api.xact.TransactionManager;
 import org.osgres.api.xact.WaitContext;
@@ -43,6 +44,8 @@ final class Session implements SessionContext {
     static final String WAIT_CLIENT = "Client";
     static final String WAIT_CLIENT_READ = "ClientRead";
     private static final String TRANSACTION_ISOLATION = "transaction_isolation";
+    /** pg_stat_activity's wait_event_type of a heavyweight lock wait (PG_WAIT_LOCK). */
+    static final String WAIT_LOCK = "Lock";
 
     private final ClientChannel channel;
     private final BackendKey key;
@@ -80,8 +83,7 @@ final class Session implements SessionContext {
         this.buffers = buffers;
         this.databaseOid = databaseOid;
         this.transactions = transactions;
-        this.waits = WaitContext.of(key.pid(), interrupts, () -> millisSetting("lock_timeout"),
-                () -> millisSetting("deadlock_timeout"));
+        this.waits = new SessionWaits();
         this.key = key;
         this.interrupts = interrupts;
         this.status = status;
@@ -150,6 +152,39 @@ final class Session implements SessionContext {
     @Override
     public String getSetting(String name) {
         return settings.get(name);
+    }
+
+    /** What a lock wait of this session needs: its pid, interrupts, timeouts and pg_stat_activity entry. */
+    private final class SessionWaits implements WaitContext {
+        @Override
+        public int pid() {
+            return key.pid();
+        }
+
+        @Override
+        public void checkInterrupts() {
+            interrupts.check();
+        }
+
+        @Override
+        public int lockTimeoutMs() {
+            return millisSetting("lock_timeout");
+        }
+
+        @Override
+        public int deadlockTimeoutMs() {
+            return millisSetting("deadlock_timeout");
+        }
+
+        @Override
+        public void waitStarted(LockTag tag) {
+            status.setWait(WAIT_LOCK, tag.waitEventName());
+        }
+
+        @Override
+        public void waitEnded() {
+            status.setWait(null, null);
+        }
     }
 
     /** A time setting in milliseconds, 0 when unreadable. */
