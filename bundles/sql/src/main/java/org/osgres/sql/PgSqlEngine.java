@@ -135,6 +135,8 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);
             case Ast.TransactionStmt t -> UtilityPlan.forTransaction(t);
             case Ast.RoleStmt r -> RoleCommands.plan(r, services, ps.source());
+            case Ast.CopyStmt c -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "COPY is not supported by osgres yet").atPosition(Lexer.position(ps.source(), c.location()));
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };

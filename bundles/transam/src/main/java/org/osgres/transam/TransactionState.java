@@ -27,8 +27,11 @@ import org.osgres.api.xact.Snapshot;
 import org.osgres.api.xact.Transaction;
 import org.osgres.api.xact.TransactionIds;
 import org.osgres.api.xact.WaitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 final class TransactionState implements Transaction {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionState.class);
     private final XactManager manager;
     private final IsolationLevel isolation;
     private final WaitContext waits;
@@ -38,6 +41,8 @@ final class TransactionState implements Transaction {
     /** combocid.c: combo id to {cmin, cmax}, and back. */
     private final List<long[]> comboCids = new ArrayList<>();
     private final Map<Long, Integer> comboLookup = new HashMap<>();
+    /** RegisterXactCallback: run at the end, before the locks go. */
+    private final List<EndCallback> endCallbacks = new ArrayList<>();
 
     private volatile State state = State.IN_PROGRESS;
     private volatile int xid = TransactionIds.INVALID;
@@ -241,11 +246,29 @@ final class TransactionState implements Transaction {
         }
         manager.procArray().endTransaction(this);
         state = newState;
+        runEndCallbacks(newState == State.COMMITTED);
         manager.lockManager().releaseAll(proc, new ArrayList<>(localLocks.keySet()));
         localLocks.clear();
         comboCids.clear();
         comboLookup.clear();
         snapshot = null;
+    }
+
+    @Override
+    public void onEnd(EndCallback callback) {
+        checkInProgress();
+        endCallbacks.add(callback);
+    }
+
+    private void runEndCallbacks(boolean committed) {
+        for (EndCallback callback : endCallbacks) {
+            try {
+                callback.ended(committed);
+            } catch (RuntimeException e) {
+                LOG.warn("end-of-transaction callback failed for {}", this, e);
+            }
+        }
+        endCallbacks.clear();
     }
 
     private void checkInProgress() {

@@ -6,6 +6,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.session.Interrupts;
+import org.osgres.api.xact.Transaction;
 
 /**
  * The session state a statement runs in, kept by the backend: who and where, the session's
@@ -70,4 +71,47 @@ public interface SessionContext {
 
     /** The session's interrupt flags; long-running statements call check() on them. */
     Interrupts interrupts();
+
+    /**
+     * The transaction the current statement runs in (PostgreSQL: the current TransactionState
+     * after StartTransactionCommand). The backend starts it before the statement: one per
+     * statement outside a block (per Sync in the extended protocol), one for the whole block
+     * inside BEGIN ... COMMIT; it commits or aborts it. Null when no transaction manager is
+     * installed (a session without storage).
+     *
+     * @since 1.2
+     */
+    default Transaction transaction() {
+        return null;
+    }
+
+    /**
+     * COPY FROM STDIN (PostgreSQL: ReceiveCopyBegin and CopyGetData): tells the client to send
+     * text-format data for {@code columns} columns (CopyInResponse) and returns what it sends in
+     * CopyData messages; the stream ends at CopyDone. Reading throws PgException 57014 "COPY from
+     * stdin failed: ..." when the client sends CopyFail, and 08P01 for another message.
+     *
+     * @since 1.2
+     */
+    default java.io.InputStream copyIn(int columns) {
+        throw new PgException(org.osgres.api.error.SqlState.FEATURE_NOT_SUPPORTED,
+                "COPY FROM STDIN is not supported by this session");
+    }
+
+    /**
+     * COPY TO STDOUT (PostgreSQL: SendCopyBegin, CopySendEndOfRow, SendCopyEnd): tells the client
+     * text-format data for {@code columns} columns follows (CopyOutResponse); each write sends one
+     * CopyData message, close() sends CopyDone.
+     *
+     * @since 1.2
+     */
+    default java.io.OutputStream copyOut(int columns) {
+        throw new PgException(org.osgres.api.error.SqlState.FEATURE_NOT_SUPPORTED,
+                "COPY TO STDOUT is not supported by this session");
+    }
+
+    /** The oid of the database connected to (MyDatabaseId); 0 when no catalog is installed. @since 1.2 */
+    default int databaseOid() {
+        return 0;
+    }
 }

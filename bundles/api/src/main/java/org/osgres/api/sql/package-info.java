@@ -1,6 +1,6 @@
 /** The SQL engine a backend runs statements through: parse, prepare, bind, execute. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.osgres.api.sql;
 
 import org.osgi.annotation.bundle.Export;

@@ -102,4 +102,20 @@ public interface Transaction {
 
     /** Aborts (AbortTransaction): ABORTED in the commit log, then as commit. Aborting twice does nothing. */
     void abort();
+
+    /**
+     * Registers work for the end of the transaction (PostgreSQL: RegisterXactCallback, smgr's
+     * pending deletes, AtEOXact_Inval): called once, in registration order, after the commit log
+     * and the proc array know the outcome and before the transaction's locks are released. A
+     * callback that throws is logged and the others still run.
+     *
+     * @since 1.1
+     */
+    void onEnd(EndCallback callback);
+
+    /** What {@link #onEnd} calls. */
+    @FunctionalInterface
+    interface EndCallback {
+        void ended(boolean committed);
+    }
 }
