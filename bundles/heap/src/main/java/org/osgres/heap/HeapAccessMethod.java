@@ -40,6 +40,7 @@ import org.osgres.api.buffer.ForkNumber;
 import org.osgres.api.buffer.Page;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.heap.HeapScan;
 import org.osgres.api.heap.HeapTuple;
@@ -519,8 +520,49 @@ public final class HeapAccessMethod implements HeapAccess {
         }
     }
 
+    /**
+     * heap_fetch with SnapshotDirty, for _bt_check_unique. Takes no relation lock: the caller, an
+     * index insert, holds RowExclusiveLock on the heap already.
+     */
+    @Override
+    public DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid) {
+        if (tid.blockNumber() >= nblocks(rel)) {
+            return DirtyTuple.GONE;
+        }
+        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
+        try {
+            buffers.lockShared(buffer);
+            try {
+                ByteBuffer page = buffers.page(buffer);
+                int t = tupleOffset(page, tid);
+                if (t < 0) {
+                    return DirtyTuple.GONE;
+                }
+                boolean[] hinted = {false};
+                int[] xwait = {0};
+                DirtyTuple.Kind kind = visibility.satisfiesDirty(page, t, tx, xwait, hinted);
+                if (hinted[0]) {
+                    buffers.markDirty(buffer);
+                }
+                if (kind == DirtyTuple.Kind.GONE) {
+                    return DirtyTuple.GONE;
+                }
+                return new DirtyTuple(kind, xwait[0], HeapTupleCodec.deform(rel.desc(), page, t));
+            } finally {
+                buffers.unlock(buffer);
+            }
+        } finally {
+            buffers.unpin(buffer);
+        }
+    }
+
     @Override
     public VacuumResult vacuum(Relation rel, Transaction tx) {
-        return vacuum.vacuumRelation(rel, tx);
+        return vacuum.vacuumRelation(rel, tx, null);
+    }
+
+    @Override
+    public VacuumResult vacuum(Relation rel, Transaction tx, IndexCleanup indexes) {
+        return vacuum.vacuumRelation(rel, tx, indexes);
     }
 }

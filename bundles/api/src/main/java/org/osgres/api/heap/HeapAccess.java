@@ -55,6 +55,30 @@ public interface HeapAccess {
     HeapTuple fetch(Relation rel, Transaction tx, Snapshot snapshot, ItemPointer tid);
 
     /**
+     * The tuple at tid as a dirty snapshot sees it (heap_fetch with SnapshotDirty), for unique
+     * checks. Does not wait.
+     *
+     * @since 1.1
+     */
+    DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid);
+
+    /**
+     * VACUUM with indexes (heap_vacuum_rel): as {@link #vacuum(Relation, Transaction)}, but the
+     * dead tuples' line pointers are kept (LP_DEAD) until {@code indexes} has removed their
+     * index entries, then freed (lazy_vacuum_heap_rel).
+     *
+     * @since 1.1
+     */
+    VacuumResult vacuum(Relation rel, Transaction tx, IndexCleanup indexes);
+
+    /** What VACUUM asks of a relation's indexes (lazy_vacuum_all_indexes). */
+    @FunctionalInterface
+    interface IndexCleanup {
+        /** Removes every index entry that points at a tid for which isDead is true. */
+        void removeDead(java.util.function.Predicate<ItemPointer> isDead);
+    }
+
+    /**
      * VACUUM of the relation (heap_vacuum_rel without indexes): removes tuples deleted before
      * every snapshot and transaction still running, compacts the pages and cuts empty pages
      * from the end. The transaction (no xid needed) owns the locks VACUUM takes.
