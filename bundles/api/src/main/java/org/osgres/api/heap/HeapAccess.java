@@ -71,6 +71,23 @@ public interface HeapAccess {
      */
     VacuumResult vacuum(Relation rel, Transaction tx, IndexCleanup indexes);
 
+    /**
+     * The scan CREATE INDEX builds from (table_index_build_scan, heapam_index_build_range_scan):
+     * every tuple that is not dead to all transactions, in block and line pointer order, with
+     * whether it is alive (committed and not deleted, or this transaction's own insert): a
+     * recently dead tuple is given with alive false. A tuple being inserted or deleted by another
+     * transaction is waited for first (no page lock held), then looked at again.
+     *
+     * @since 1.1
+     */
+    void indexBuildScan(Relation rel, Transaction tx, IndexBuildCallback callback);
+
+    /** What {@link #indexBuildScan} calls for each tuple (IndexBuildCallback). */
+    @FunctionalInterface
+    interface IndexBuildCallback {
+        void tuple(ItemPointer tid, Object[] values, boolean alive);
+    }
+
     /** What VACUUM asks of a relation's indexes (lazy_vacuum_all_indexes). */
     @FunctionalInterface
     interface IndexCleanup {
