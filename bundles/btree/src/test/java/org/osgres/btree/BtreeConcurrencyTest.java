@@ -41,7 +41,7 @@ class BtreeConcurrencyTest {
 
     @BeforeEach
     void setUp(@TempDir Path dir) {
-        f = new BtreeFixture(dir, 64);
+        f = new BtreeFixture(dir, Integer.getInteger("btree.sharedBuffers", 64));
         rel = f.table("osgres_c", 16384, DESC);
     }
 
@@ -133,8 +133,8 @@ class BtreeConcurrencyTest {
             throw new AssertionError(failure.get());
         }
         int total = THREADS * PER_THREAD;
-        System.out.printf("btree: %d threads x %d inserts (2 indexes, heap too): %.0f rows/s, %d concurrent scans, %d + %d index pages%n",
-                THREADS, PER_THREAD, total / (elapsed / 1e9), scans.get(), f.btree.nblocks(byK), f.btree.nblocks(byT));
+        System.out.printf("btree: %d threads x %d inserts (heap + unique int4 + text index, %d buffers): %.0f rows/s, %d concurrent scans, %d + %d index pages%n",
+                THREADS, PER_THREAD, f.buffers.bufferCount(), total / (elapsed / 1e9), scans.get(), f.btree.nblocks(byK), f.btree.nblocks(byT));
         assertTrue(scans.get() > 0);
 
         assertEquals(total + expectedPre, BtreeChecker.check(f, byK));
