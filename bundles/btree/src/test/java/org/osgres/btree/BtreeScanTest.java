@@ -156,4 +156,27 @@ class BtreeScanTest {
     private static List<Integer> ids(List<Object[]> rows) {
         return rows.stream().map(r -> (Integer) r[3]).toList();
     }
+
+    @Test
+    void integersCompareAcrossWidths() {
+        IndexRelation byId = f.index("osgres_t_id", 16385, rel, List.of(1), false);
+        IndexRelation byN = f.index("osgres_t_n", 16386, rel, List.of(3), false);
+        f.btree.createStorage(byId);
+        f.btree.createStorage(byN);
+        Transaction tx = f.begin();
+        for (int i = -5; i <= 5; i++) {
+            f.insert(tx, rel, new Object[] {i, "x", (long) i * 1_000_000_000L}, byId, byN);
+        }
+        tx.commit();
+        Transaction r = f.begin();
+        assertEquals(0, f.scan(byId, r, new ScanKey(1, Strategy.EQUAL, 5_000_000_000L)).size());
+        assertEquals(0, f.scan(byId, r, new ScanKey(1, Strategy.GREATER_EQUAL, 5_000_000_000L)).size());
+        assertEquals(0, f.scan(byId, r, new ScanKey(1, Strategy.EQUAL, -5_000_000_000L)).size());
+        assertEquals(11, f.scan(byId, r, new ScanKey(1, Strategy.GREATER, -5_000_000_000L)).size());
+        assertEquals(11, f.scan(byId, r, new ScanKey(1, Strategy.LESS, 5_000_000_000L)).size());
+        assertEquals(3, f.scan(byId, r, new ScanKey(1, Strategy.LESS_EQUAL, -3L)).size());
+        assertEquals(1, f.scan(byN, r, new ScanKey(1, Strategy.EQUAL, 0)).size());
+        assertEquals(5, f.scan(byN, r, new ScanKey(1, Strategy.GREATER, 0)).size());
+        r.commit();
+    }
 }
