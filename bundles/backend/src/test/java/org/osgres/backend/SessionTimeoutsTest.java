@@ -40,7 +40,9 @@ class SessionTimeoutsTest {
 
     @Test
     void aStoppedOrZeroTimeoutDoesNothing() throws Exception {
-        timeouts.startStatement(30);
+        // a long timeout, so a loaded machine cannot let it fire before stopStatement(); the
+        // queue check below shows the stop cancelled it
+        timeouts.startStatement(60_000);
         timeouts.stopStatement();
         timeouts.startStatement(0);
         timeouts.startIdleSession(0);
