@@ -177,6 +177,11 @@ final class Session implements SessionContext {
         }
 
         @Override
+        public boolean synchronousCommit() {
+            return WaitContext.isSynchronousCommit(settings.get("synchronous_commit"));
+        }
+
+        @Override
         public void waitStarted(LockTag tag) {
             status.setWait(WAIT_LOCK, tag.waitEventName());
         }

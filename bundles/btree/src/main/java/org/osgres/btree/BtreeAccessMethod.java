@@ -12,7 +12,8 @@
  * index for inserts, AccessShareLock for scans, ShareLock on the heap for CREATE INDEX). Not
  * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
  * scans, array keys (= ANY), index-only scans, the fast root, kill_prior_tuple (LP_DEAD hints),
- * BTP_INCOMPLETE_SPLIT (only crash recovery needs it), a build sort that spills to disk, WAL.
+ * BTP_INCOMPLETE_SPLIT (only crash recovery needs it), a build sort that spills to disk.
+ * WAL: BtreeWal's records, replayed by BtreeRedo.
  *
  * Entry points: the IndexAccess interface.
  * See also: BtreeInsert (btinsert), BtreeSort (btbuild), BtreeScan (btgettuple), BtreeVacuum
@@ -34,6 +35,7 @@ import org.osgres.api.index.IndexAccess;
 import org.osgres.api.index.IndexRelation;
 import org.osgres.api.index.IndexScan;
 import org.osgres.api.index.ScanKey;
+import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.Snapshot;
 import org.osgres.api.xact.Transaction;
 
@@ -46,25 +48,35 @@ public final class BtreeAccessMethod implements IndexAccess {
     private final BtreeSort sorter;
     private final BtreeVacuum vacuum;
 
+    private final BtreeWal wal;
+
     @Activate
-    public BtreeAccessMethod(@Reference BufferManager buffers, @Reference HeapAccess heap) {
+    public BtreeAccessMethod(@Reference BufferManager buffers, @Reference HeapAccess heap, @Reference WalInsert wal) {
         this.buffers = buffers;
         this.heap = heap;
-        this.search = new BtreeSearch(buffers);
-        this.inserter = new BtreeInsert(search, heap);
-        this.sorter = new BtreeSort(buffers, heap);
-        this.vacuum = new BtreeVacuum(search);
+        this.wal = new BtreeWal(wal, buffers);
+        this.search = new BtreeSearch(buffers, this.wal);
+        this.inserter = new BtreeInsert(search, heap, this.wal);
+        this.sorter = new BtreeSort(buffers, heap, this.wal);
+        this.vacuum = new BtreeVacuum(search, this.wal);
+    }
+
+    /** The btree without WAL (unit tests of the btree alone). */
+    public BtreeAccessMethod(BufferManager buffers, HeapAccess heap) {
+        this(buffers, heap, null);
     }
 
     /** btbuildempty: the file with a metapage whose root is P_NONE (the first insert makes one). */
     @Override
     public void createStorage(IndexRelation index) {
+        wal.smgrCreate(index.locator());
         buffers.create(index.locator(), ForkNumber.MAIN);
         int buffer = buffers.extend(index.locator(), ForkNumber.MAIN);
         try {
             buffers.lockExclusive(buffer);
-            BtreePage.initMeta(buffers.page(buffer), BtreePage.P_NONE, 0); // XLOG_BTREE_META (log_newpage)
+            BtreePage.initMeta(buffers.page(buffer), BtreePage.P_NONE, 0);
             buffers.markDirty(buffer);
+            wal.logNewPage(index.locator(), buffer); // btbuildempty's log_newpage
             buffers.unlock(buffer);
         } finally {
             buffers.unpin(buffer);

@@ -20,9 +20,10 @@
  * the right page before its parent knows it. A split root makes a new root and updates the
  * metapage. Locks are taken left to right and bottom up only; descents hold one lock at a time.
  *
- * WAL: insertOnPage's insertItem is XLOG_BTREE_INSERT_LEAF/_UPPER, split() XLOG_BTREE_SPLIT_L/R
- * (both halves and the sibling's btpo_prev), newRoot() XLOG_BTREE_NEWROOT with the metapage; the
- * records would be written between the page changes and the unlocks, then PageSetLSN.
+ * WAL (BtreeWal): insertOnPage's insertItem is XLOG_BTREE_INSERT_LEAF/_UPPER, split()
+ * XLOG_BTREE_SPLIT_L (images of both halves and the sibling whose btpo_prev changed), newRoot()
+ * XLOG_BTREE_NEWROOT with the metapage; each is written between the page changes and the
+ * unlocks, and stamps the pages' LSN.
  *
  * Entry points: insert().
  * See also: BtreeSearch; BtreePage -- the page changes; KeyDescription -- the 23505 detail.
@@ -50,10 +51,12 @@ import org.osgres.btree.BtreeSearch.Stack;
 final class BtreeInsert {
     private final BtreeSearch search;
     private final HeapAccess heap;
+    private final BtreeWal wal;
 
-    BtreeInsert(BtreeSearch search, HeapAccess heap) {
+    BtreeInsert(BtreeSearch search, HeapAccess heap, BtreeWal wal) {
         this.search = search;
         this.heap = heap;
+        this.wal = wal;
     }
 
     /** _bt_doinsert. */
@@ -184,8 +187,9 @@ final class BtreeInsert {
         var buffers = search.buffers();
         ByteBuffer page = buffers.page(buffer);
         if (BtreePage.fits(page, item.length)) {
-            BtreePage.insertItem(page, off, item); // XLOG_BTREE_INSERT_LEAF / _UPPER
+            BtreePage.insertItem(page, off, item);
             buffers.markDirty(buffer);
+            wal.logInsert(index.locator(), buffer, off, item, BtreePage.isLeaf(page));
             if (childBuf != 0) {
                 search.release(childBuf);
             }
@@ -269,13 +273,14 @@ final class BtreeInsert {
             for (int i = s + 1; i < items.size(); i++) {
                 BtreePage.appendItem(right, items.get(i));
             }
-            BtreePage.copy(left, page); // XLOG_BTREE_SPLIT_L / _R: from here to the unlocks
+            BtreePage.copy(left, page);
             buffers.markDirty(buffer);
             buffers.markDirty(rightBuf);
             if (siblingBuf != 0) {
                 BtreePage.setPrev(buffers.page(siblingBuf), rightBlk);
                 buffers.markDirty(siblingBuf);
             }
+            wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_SPLIT_L, buffer, rightBuf, siblingBuf);
             byte[] downlink = leaf ? IndexTuples.pivot(firstRight, 0, natts, rightBlk)
                     : IndexTuples.withDownlink(firstRight, 0, rightBlk);
             return new Split(rightBlk, downlink);
@@ -411,6 +416,7 @@ final class BtreeInsert {
                 buffers.markDirty(rootBuf);
                 BtreePage.writeMeta(buffers.page(meta), rootBlk, level);
                 buffers.markDirty(meta);
+                wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_NEWROOT, rootBuf, meta);
             } finally {
                 search.release(meta);
             }

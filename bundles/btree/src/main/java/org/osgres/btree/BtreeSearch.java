@@ -42,8 +42,15 @@ final class BtreeSearch {
 
     private final BufferManager buffers;
 
+    private final BtreeWal wal;
+
     BtreeSearch(BufferManager buffers) {
+        this(buffers, new BtreeWal(null, buffers));
+    }
+
+    BtreeSearch(BufferManager buffers, BtreeWal wal) {
         this.buffers = buffers;
+        this.wal = wal;
     }
 
     BufferManager buffers() {
@@ -125,6 +132,7 @@ final class BtreeSearch {
                 buffers.markDirty(root);
                 BtreePage.writeMeta(buffers.page(meta), blkno, 0);
                 buffers.markDirty(meta);
+                wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_NEWROOT, root, meta);
                 buffers.unlock(root);
             } finally {
                 buffers.unpin(root);

@@ -18,8 +18,8 @@
  * too, its key being in the parent). Blocks are numbered in the order pages are started, as
  * _bt_blnewpage does; the metapage (block 0) is written last with the root.
  *
- * WAL: PostgreSQL logs the built pages as full-page images (log_newpage) or fsyncs the file
- * without WAL when wal_level is minimal; the writePage() calls are where that goes.
+ * WAL: the file's truncation is logged (XLOG_SMGR_TRUNCATE), and every built page is logged
+ * whole as it is written (log_newpage, XLOG_FPI), as PostgreSQL does above wal_level minimal.
  *
  * Entry points: build().
  * See also: BtreePage, IndexTuples.
@@ -48,10 +48,12 @@ final class BtreeSort {
 
     private final BufferManager buffers;
     private final HeapAccess heap;
+    private final BtreeWal wal;
 
-    BtreeSort(BufferManager buffers, HeapAccess heap) {
+    BtreeSort(BufferManager buffers, HeapAccess heap, BtreeWal wal) {
         this.buffers = buffers;
         this.heap = heap;
+        this.wal = wal;
     }
 
     /** btbuild. Returns the number of index tuples. */
@@ -63,6 +65,7 @@ final class BtreeSort {
         if (!buffers.exists(index.locator(), ForkNumber.MAIN)) {
             buffers.create(index.locator(), ForkNumber.MAIN);
         }
+        wal.smgrTruncate(index.locator(), 0);
         buffers.truncate(index.locator(), ForkNumber.MAIN, 0); // the empty metapage of createStorage is rewritten last
         TupleDesc desc = index.keyDesc();
         Spool spool = new Spool(desc);
@@ -249,6 +252,7 @@ final class BtreeSort {
                 buffers.lockExclusive(buffer);
                 BtreePage.copy(image, buffers.page(buffer));
                 buffers.markDirty(buffer);
+                wal.logNewPage(index.locator(), buffer);
                 buffers.unlock(buffer);
             } finally {
                 buffers.unpin(buffer);

@@ -11,7 +11,7 @@
  * PostgreSQL's cleanup lock (waiting for scans' pins to go) is not taken: scans copy TIDs out and
  * fetch the heap with MVCC snapshots, which cannot see a tuple that reuses a freed TID.
  *
- * WAL: deleteItems on a leaf is XLOG_BTREE_VACUUM.
+ * WAL: deleteItems on a leaf is logged as XLOG_BTREE_VACUUM (BtreeWal).
  *
  * Entry points: bulkDelete().
  */
@@ -27,9 +27,11 @@ import org.osgres.api.index.IndexRelation;
 
 final class BtreeVacuum {
     private final BtreeSearch search;
+    private final BtreeWal wal;
 
-    BtreeVacuum(BtreeSearch search) {
+    BtreeVacuum(BtreeSearch search, BtreeWal wal) {
         this.search = search;
+        this.wal = wal;
     }
 
     long bulkDelete(IndexRelation index, Predicate<ItemPointer> isDead) {
@@ -64,8 +66,9 @@ final class BtreeVacuum {
                 }
             }
             if (n > 0) {
-                BtreePage.deleteItems(page, deletable, n); // XLOG_BTREE_VACUUM
+                BtreePage.deleteItems(page, deletable, n);
                 search.buffers().markDirty(buffer);
+                wal.logVacuum(index.locator(), buffer, deletable, n);
             }
             return n;
         } finally {

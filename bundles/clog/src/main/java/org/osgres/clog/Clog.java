@@ -9,16 +9,20 @@
  *
  * XLOG interactions (PostgreSQL's promises, kept): setTreeStatus records the commit record's
  * LSN for an asynchronous commit; a page is written out only after WalFlush.flush of the highest
- * such LSN on it. Zeroing a new page (extend) and truncation will write WAL records once WAL
- * exists (CLOG_ZEROPAGE, CLOG_TRUNCATE); until then they are not logged.
+ * such LSN on it (clog.c's group_lsn, kept per page). Zeroing a new page (extend) writes
+ * CLOG_ZEROPAGE and truncation CLOG_TRUNCATE (flushed first, as PostgreSQL does), except during
+ * recovery; this class is also the resource manager's redo (clog_redo): ZEROPAGE zeroes the page
+ * again, TRUNCATE removes the segments again. The commit and abort records that set the status
+ * bits are the transaction manager's (XactRedo).
  *
  * Entry points: status() (TransactionIdGetStatus), setTreeStatus() (TransactionIdSetTreeStatus),
- * extend() (ExtendCLOG), checkpoint() (CheckPointCLOG), truncate() (TruncateCLOG).
+ * extend() (ExtendCLOG), checkpoint() (CheckPointCLOG), truncate() (TruncateCLOG), redo().
  * See also: SimpleLru -- the buffers and files.
  */
 package org.osgres.clog;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +37,16 @@ import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.WalFlush;
+import org.osgres.api.wal.WalInsert;
+import org.osgres.api.wal.WalRecord;
+import org.osgres.api.wal.WalRedo;
 
-@Component(service = CommitLog.class, immediate = true)
-public final class Clog implements CommitLog {
+@Component(service = {CommitLog.class, WalRedo.class}, immediate = true)
+public final class Clog implements CommitLog, WalRedo {
+    /** CLOG_ZEROPAGE. */
+    static final int CLOG_ZEROPAGE = 0x00;
+    /** CLOG_TRUNCATE. */
+    static final int CLOG_TRUNCATE = 0x10;
     /** CLOG_BITS_PER_XACT. */
     static final int BITS_PER_XACT = 2;
     /** CLOG_XACTS_PER_BYTE. */
@@ -44,6 +55,8 @@ public final class Clog implements CommitLog {
     static final int FIRST_NORMAL_XID = 3;
 
     private final SimpleLru slru;
+    /** Where ZEROPAGE and TRUNCATE go: the WalFlush service is the WAL's Xlog, also its WalInsert; null in tests without WAL. */
+    private final WalInsert wal;
 
     /** The commit log of the server's data directory. */
     @Activate
@@ -53,6 +66,53 @@ public final class Clog implements CommitLog {
 
     Clog(SharedMemory shmem, int nBuffers, Path pgXact, WalFlush wal) {
         this.slru = new SimpleLru("Xact", shmem, nBuffers, pgXact, wal, Clog::pagePrecedes);
+        this.wal = wal instanceof WalInsert w ? w : null;
+    }
+
+    @Override
+    public int rmgrId() {
+        return WalRecord.RM_CLOG_ID;
+    }
+
+    @Override
+    public String rmgrName() {
+        return "CLOG";
+    }
+
+    /** WriteZeroPageXlogRec / WriteTruncateXlogRec: not during recovery (its redo calls the same code). */
+    private long log(int info, int pageno, boolean flush) {
+        if (wal == null || wal.recoveryInProgress()) {
+            return 0;
+        }
+        byte[] data = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(pageno).array();
+        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_CLOG_ID, info).mainData(data).build());
+        if (flush) {
+            wal.flush(lsn);
+        }
+        return lsn;
+    }
+
+    /** clog_redo. */
+    @Override
+    public void redo(WalRecord record, long startLsn, long lsn) {
+        int pageno = ByteBuffer.wrap(record.mainData()).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        Lock exclusive = slru.lock().writeLock();
+        exclusive.lock();
+        try {
+            switch (record.rmgrInfo()) {
+                case CLOG_ZEROPAGE -> slru.zeroPage(pageno);
+                case CLOG_TRUNCATE -> slru.truncate(pageno);
+                default -> throw new IllegalStateException("clog_redo: unknown op code " + record.rmgrInfo());
+            }
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    @Override
+    public String describe(WalRecord record) {
+        int pageno = ByteBuffer.wrap(record.mainData()).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        return (record.rmgrInfo() == CLOG_ZEROPAGE ? "ZEROPAGE" : "TRUNCATE") + " page " + pageno;
     }
 
     /** Shutdown: the commit log's part of the shutdown checkpoint, until the checkpointer exists. */
@@ -177,6 +237,7 @@ public final class Clog implements CommitLog {
         exclusive.lock();
         try {
             slru.zeroPage(pageOf(newestXid));
+            log(CLOG_ZEROPAGE, pageOf(newestXid), false);
         } finally {
             exclusive.unlock();
         }
@@ -198,6 +259,7 @@ public final class Clog implements CommitLog {
         Lock exclusive = slru.lock().writeLock();
         exclusive.lock();
         try {
+            log(CLOG_TRUNCATE, pageOf(oldestXid), true);
             slru.truncate(pageOf(oldestXid));
         } finally {
             exclusive.unlock();

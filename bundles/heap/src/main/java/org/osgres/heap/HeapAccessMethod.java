@@ -16,8 +16,13 @@
  * An update that moves to another page first locks the old tuple (xmax = own xid, lock only),
  * then locks both pages in block order, as heap_update does.
  *
+ * WAL (HeapWal): every change above is logged while its pages are still exclusively locked and
+ * stamped with the record's LSN: XLOG_HEAP_INSERT (with INIT_PAGE for a page's first tuple),
+ * _UPDATE (old and new page), _DELETE, _LOCK (also the lock an update to another page takes on
+ * the old tuple first), XLOG_SMGR_CREATE for new storage. Hint bits are not logged.
+ *
  * Entry points: the HeapAccess interface.
- * See also: HeapVisibility; Hio -- where new tuples go; HeapScanImpl; LazyVacuum.
+ * See also: HeapVisibility; Hio -- where new tuples go; HeapScanImpl; LazyVacuum; HeapWal, HeapRedo.
  */
 package org.osgres.heap;
 
@@ -51,6 +56,8 @@ import org.osgres.api.heap.Relation;
 import org.osgres.api.heap.RowLockMode;
 import org.osgres.api.heap.TmResult;
 import org.osgres.api.heap.VacuumResult;
+import org.osgres.api.wal.WalInsert;
+import org.osgres.api.wal.WalRecord;
 import org.osgres.api.xact.LockMode;
 import org.osgres.api.xact.LockTag;
 import org.osgres.api.xact.Snapshot;
@@ -66,19 +73,33 @@ public final class HeapAccessMethod implements HeapAccess {
     private final Hio hio;
     private final LazyVacuum vacuum;
     private final TransactionManager xacts;
+    private final HeapWal wal;
 
     @Activate
-    public HeapAccessMethod(@Reference BufferManager buffers, @Reference TransactionManager xacts) {
+    public HeapAccessMethod(@Reference BufferManager buffers, @Reference TransactionManager xacts,
+            @Reference WalInsert wal) {
         this.buffers = buffers;
         this.xacts = xacts;
+        this.wal = new HeapWal(wal, buffers);
         this.visibility = new HeapVisibility(xacts);
         this.hio = new Hio(buffers);
-        this.vacuum = new LazyVacuum(buffers, xacts, visibility, hio);
+        this.vacuum = new LazyVacuum(buffers, xacts, visibility, hio, this.wal);
+    }
+
+    /** The heap without WAL (unit tests of the heap alone). */
+    public HeapAccessMethod(BufferManager buffers, TransactionManager xacts) {
+        this(buffers, xacts, null);
     }
 
     @Override
     public void createStorage(Relation rel) {
+        wal.smgrCreate(rel.locator());
         buffers.create(rel.locator(), ForkNumber.MAIN);
+    }
+
+    /** A Heap record over these blocks, pages stamped; the caller holds their exclusive locks. */
+    private void log(Relation rel, int info, int xid, HeapWal.Block... blocks) {
+        wal.log(rel.locator(), WalRecord.RM_HEAP_ID, info, xid, java.util.List.of(blocks));
     }
 
     @Override
@@ -126,13 +147,22 @@ public final class HeapAccessMethod implements HeapAccess {
         byte[] bytes = prepare(rel, values, xid, tx.commandId(), 0);
         int buffer = hio.getBufferForTuple(rel, bytes.length, 0);
         try {
-            ItemPointer tid = putTuple(buffers.page(buffer), buffers.blockNumber(buffer), bytes);
+            ByteBuffer page = buffers.page(buffer);
+            ItemPointer tid = putTuple(page, buffers.blockNumber(buffer), bytes);
             buffers.markDirty(buffer);
+            boolean init = isFirstTuple(page, tid);
+            log(rel, HeapWal.XLOG_HEAP_INSERT | (init ? HeapWal.XLOG_HEAP_INIT_PAGE : 0), xid,
+                    new HeapWal.Block(buffer, init, HeapWal.ops(page).put(tid.offset())));
             return tid;
         } finally {
             buffers.unlock(buffer);
             buffers.unpin(buffer);
         }
+    }
+
+    /** heap_insert's XLOG_HEAP_INIT_PAGE test: the tuple is the page's only one, at offset 1. */
+    private static boolean isFirstTuple(ByteBuffer page, ItemPointer tid) {
+        return tid.offset() == 1 && Page.maxOffsetNumber(page) == 1;
     }
 
     /** What one attempt found: the check, and the tuple's xmax and ctid then. */
@@ -206,6 +236,8 @@ public final class HeapAccessMethod implements HeapAccess {
                             if (op == Op.LOCK_KEY) {
                                 HeapTupleHeader.setInfomask2(page, t, HeapTupleHeader.infomask2(page, t) | HEAP_KEYS_UPDATED);
                                 buffers.markDirty(buffer);
+                                log(rel, HeapWal.XLOG_HEAP_LOCK, tx.xid(),
+                                        new HeapWal.Block(buffer, false, HeapWal.ops(page).header(tid.offset())));
                             }
                             buffers.unlock(buffer);
                             return new ModifyResult(TmResult.OK, tid, null);
@@ -262,8 +294,8 @@ public final class HeapAccessMethod implements HeapAccess {
                         }
                     }
                     ModifyResult done = switch (op) {
-                        case DELETE -> applyDelete(tx, buffer, page, t, tid);
-                        case LOCK_KEY, LOCK_NO_KEY -> applyLock(tx, buffer, page, t, tid, op == Op.LOCK_KEY);
+                        case DELETE -> applyDelete(rel, tx, buffer, page, t, tid);
+                        case LOCK_KEY, LOCK_NO_KEY -> applyLock(rel, tx, buffer, page, t, tid, op == Op.LOCK_KEY);
                         case UPDATE -> {
                             ModifyResult r = applyUpdate(rel, tx, buffer, page, t, tid, newTuple);
                             pinned = false; // applyUpdate releases the buffer
@@ -364,16 +396,19 @@ public final class HeapAccessMethod implements HeapAccess {
         }
     }
 
-    private ModifyResult applyDelete(Transaction tx, int buffer, ByteBuffer page, int t, ItemPointer tid) {
+    private ModifyResult applyDelete(Relation rel, Transaction tx, int buffer, ByteBuffer page, int t, ItemPointer tid) {
         setXmaxForChange(tx, page, t);
         HeapTupleHeader.setInfomask2(page, t, HeapTupleHeader.infomask2(page, t) | HEAP_KEYS_UPDATED);
         HeapTupleHeader.setCtid(page, t, tid);
         setPrunable(page, tx.xid());
         buffers.markDirty(buffer);
+        log(rel, HeapWal.XLOG_HEAP_DELETE, tx.xid(),
+                new HeapWal.Block(buffer, false, HeapWal.ops(page).header(tid.offset()).pruneXid()));
         return new ModifyResult(TmResult.OK, tid, null);
     }
 
-    private ModifyResult applyLock(Transaction tx, int buffer, ByteBuffer page, int t, ItemPointer tid, boolean keys) {
+    private ModifyResult applyLock(Relation rel, Transaction tx, int buffer, ByteBuffer page, int t, ItemPointer tid,
+            boolean keys) {
         int infomask = HeapTupleHeader.infomask(page, t) & ~HEAP_XMAX_BITS;
         HeapTupleHeader.setInfomask(page, t, infomask | HEAP_XMAX_EXCL_LOCK | HEAP_XMAX_LOCK_ONLY);
         if (keys) {
@@ -381,6 +416,7 @@ public final class HeapAccessMethod implements HeapAccess {
         }
         HeapTupleHeader.setXmax(page, t, tx.xid());
         buffers.markDirty(buffer);
+        log(rel, HeapWal.XLOG_HEAP_LOCK, tx.xid(), new HeapWal.Block(buffer, false, HeapWal.ops(page).header(tid.offset())));
         return new ModifyResult(TmResult.OK, tid, null);
     }
 
@@ -401,6 +437,8 @@ public final class HeapAccessMethod implements HeapAccess {
                 HeapTupleHeader.setInfomask(page, t, infomask | HEAP_XMAX_EXCL_LOCK | HEAP_XMAX_LOCK_ONLY);
                 HeapTupleHeader.setXmax(page, t, tx.xid());
                 buffers.markDirty(buffer);
+                log(rel, HeapWal.XLOG_HEAP_LOCK, tx.xid(),
+                        new HeapWal.Block(buffer, false, HeapWal.ops(page).header(otid.offset())));
                 buffers.unlock(buffer);
                 newBuffer = hio.getBufferForTuple(rel, newTuple.length, buffer); // locks both, in block order
                 newPage = buffers.page(newBuffer);
@@ -415,6 +453,13 @@ public final class HeapAccessMethod implements HeapAccess {
             buffers.markDirty(buffer);
             if (newBuffer != 0) {
                 buffers.markDirty(newBuffer);
+                boolean init = isFirstTuple(newPage, newTid);
+                log(rel, HeapWal.XLOG_HEAP_UPDATE | (init ? HeapWal.XLOG_HEAP_INIT_PAGE : 0), tx.xid(),
+                        new HeapWal.Block(newBuffer, init, HeapWal.ops(newPage).put(newTid.offset())),
+                        new HeapWal.Block(buffer, false, HeapWal.ops(page).header(otid.offset()).pruneXid()));
+            } else {
+                log(rel, HeapWal.XLOG_HEAP_UPDATE, tx.xid(), new HeapWal.Block(buffer, false,
+                        HeapWal.ops(page).put(newTid.offset()).header(otid.offset()).pruneXid()));
             }
             return new ModifyResult(TmResult.OK, newTid, null);
         } finally {

@@ -3,7 +3,7 @@
  * PageGetHeapFreeSpace, PageRepairFragmentation, PageTruncateLinePointerArray, and
  * htup_details.h's size limits).
  *
- * Entry points: heapFreeSpace(), repairFragmentation(), truncateLinePointerArray().
+ * Entry points: heapFreeSpace(), repairFragmentation(), truncateLinePointerArray(), addItemAt().
  * See also: org.osgres.api.buffer.Page -- the layout itself.
  */
 package org.osgres.heap;
@@ -111,6 +111,27 @@ final class HeapPages {
         if (!anyUnused) {
             Page.setFlags(page, Page.flags(page) & ~Page.PD_HAS_FREE_LINES);
         }
+    }
+
+    /**
+     * PageAddItem with a given offset and overwrite (heap redo): the item goes at {@code offnum},
+     * a new line pointer at the end of the array or an unused one, MAXALIGNed below pd_upper.
+     */
+    static void addItemAt(ByteBuffer page, int offnum, byte[] item) {
+        int maxoff = Page.maxOffsetNumber(page);
+        if (offnum < 1 || offnum > maxoff + 1) {
+            throw new IllegalStateException("invalid offset number " + offnum + " (max " + maxoff + ") for heap redo");
+        }
+        int lower = Page.lower(page);
+        int newLower = offnum == maxoff + 1 ? lower + Page.ITEM_ID_SIZE : lower;
+        int newUpper = Page.upper(page) - Page.maxAlign(item.length);
+        if (newUpper < newLower) {
+            throw new IllegalStateException("failed to add tuple at offset " + offnum + " in heap redo: no room");
+        }
+        page.put(newUpper, item);
+        Page.setItemId(page, offnum, newUpper, Page.LP_NORMAL, item.length);
+        page.putShort(12, (short) newLower); // pd_lower
+        setUpper(page, newUpper);
     }
 
     private static void setUpper(ByteBuffer page, int upper) {

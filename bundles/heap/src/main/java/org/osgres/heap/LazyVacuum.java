@@ -18,8 +18,9 @@
  * be had at once (lazy_truncate_heap gives up rather than wait, too), after checking again under it.
  *
  * Entry points: vacuumRelation().
- * WAL: prune/freeze records (XLOG_HEAP2_PRUNE) belong where the first pass changes a page, and
- * XLOG_HEAP2_VACUUM where the second pass frees line pointers; WAL is not there yet.
+ * WAL: a page the first pass changed is logged whole as XLOG_HEAP2_PRUNE, one the second pass
+ * changed as XLOG_HEAP2_VACUUM (forced page images: compaction moves every tuple); a truncation
+ * writes XLOG_SMGR_TRUNCATE and flushes it before the file is cut.
  * See also: HeapVisibility.satisfiesVacuum; HeapPages; Hio (the free space map).
  */
 package org.osgres.heap;
@@ -51,8 +52,10 @@ final class LazyVacuum {
     private final TransactionManager xacts;
     private final HeapVisibility visibility;
     private final Hio hio;
+    private final HeapWal wal;
 
-    LazyVacuum(BufferManager buffers, TransactionManager xacts, HeapVisibility visibility, Hio hio) {
+    LazyVacuum(BufferManager buffers, TransactionManager xacts, HeapVisibility visibility, Hio hio, HeapWal wal) {
+        this.wal = wal;
         this.buffers = buffers;
         this.xacts = xacts;
         this.visibility = visibility;
@@ -125,6 +128,9 @@ final class LazyVacuum {
                     if (pageRemoved > 0 || hinted[0]) {
                         buffers.markDirty(buffer);
                     }
+                    if (pageRemoved > 0) {
+                        wal.logImage(rel.locator(), HeapWal.XLOG_HEAP2_PRUNE, buffer);
+                    }
                     int free = HeapPages.heapFreeSpace(page);
                     freeSpace += free;
                     hio.recordFreeSpace(rel.locator(), blkno, free);
@@ -152,6 +158,7 @@ final class LazyVacuum {
                 long newNblocks = countNondeletablePages(rel, buffers.nblocks(rel.locator(), ForkNumber.MAIN));
                 long oldNblocks = buffers.nblocks(rel.locator(), ForkNumber.MAIN);
                 if (newNblocks < oldNblocks) {
+                    wal.smgrTruncate(rel.locator(), newNblocks);
                     buffers.truncate(rel.locator(), ForkNumber.MAIN, newNblocks);
                     hio.truncated(rel.locator(), newNblocks);
                     truncated = oldNblocks - newNblocks;
@@ -188,6 +195,7 @@ final class LazyVacuum {
                     HeapPages.repairFragmentation(page);
                     HeapPages.truncateLinePointerArray(page);
                     buffers.markDirty(buffer);
+                    wal.logImage(rel.locator(), HeapWal.XLOG_HEAP2_VACUUM, buffer);
                     int free = HeapPages.heapFreeSpace(page);
                     extraFree += free - before;
                     hio.recordFreeSpace(rel.locator(), blkno, free);

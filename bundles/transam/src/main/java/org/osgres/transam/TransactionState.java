@@ -242,7 +242,14 @@ final class TransactionState implements Transaction {
     private void end(XidStatus status, State newState) {
         int x = xid;
         if (TransactionIds.isValid(x)) {
-            manager.commitLog().setStatus(x, status, 0);
+            if (status == XidStatus.COMMITTED) {
+                recordTransactionCommit(x);
+            } else {
+                // RecordTransactionAbort: the record is not flushed; a crash before it reaches disk
+                // leaves the xid in progress, which the next start treats as aborted just the same
+                manager.xactWal().logAbort(x);
+                manager.commitLog().setStatus(x, status, 0);
+            }
         }
         manager.procArray().endTransaction(this);
         state = newState;
@@ -252,6 +259,25 @@ final class TransactionState implements Transaction {
         comboCids.clear();
         comboLookup.clear();
         snapshot = null;
+    }
+
+    /**
+     * RecordTransactionCommit: the commit record, then the flush (synchronous_commit on) or the
+     * WAL writer's promise to flush (off: XLogSetAsyncXactLSN), then the commit log, stamped with
+     * the record's LSN for an asynchronous commit so its page is not written before that WAL.
+     * Between the insert and the commit log no error may happen: a failure here is a PANIC in
+     * PostgreSQL (a critical section), and the exception leaves the transaction to be aborted.
+     */
+    private void recordTransactionCommit(int x) {
+        XactWal wal = manager.xactWal();
+        long lsn = wal.logCommit(x);
+        boolean sync = waits.synchronousCommit();
+        if (sync) {
+            wal.flush(lsn);
+        } else {
+            wal.flushAsync(lsn);
+        }
+        manager.commitLog().setStatus(x, XidStatus.COMMITTED, sync ? 0 : lsn);
     }
 
     @Override

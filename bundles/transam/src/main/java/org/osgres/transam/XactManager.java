@@ -8,9 +8,9 @@
  * Shutdown (deactivation): transactions still open are aborted, then the exact next xid is
  * persisted, so a clean restart skips no xids.
  *
- * Durability: commit marks the commit log COMMITTED in its shared buffers; pages reach disk at
- * checkpoint or shutdown. Until WAL exists, a crash can lose commits made since the last
- * checkpoint, like the data pages they cover.
+ * Durability: commit writes a commit record (XactWal), flushes it per the session's
+ * synchronous_commit, then marks the commit log COMMITTED in its shared buffers; pages reach disk
+ * at checkpoint or shutdown, and after a crash XactRedo sets the status again from the records.
  *
  * Entry points: begin() (StartTransaction), snapshot(), isInProgress(), status(), oldestXmin(),
  * nextXid().
@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
+import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.IsolationLevel;
 import org.osgres.api.xact.Snapshot;
 import org.osgres.api.xact.Transaction;
@@ -44,16 +45,23 @@ public final class XactManager implements TransactionManager {
     private final ProcArray procArray;
     private final LockManager lockManager = new LockManager();
     private final int abortedAtStartup;
+    private final XactWal xactWal;
 
     /** The transaction manager of the server's data directory. */
     @Activate
-    public XactManager(@Reference Settings settings, @Reference CommitLog clog) {
-        this(settings.dataDirectory(), clog);
+    public XactManager(@Reference Settings settings, @Reference CommitLog clog, @Reference WalInsert wal) {
+        this(settings.dataDirectory(), clog, wal);
     }
 
-    /** A transaction manager over a data directory's global/ and its commit log (tests build it so). */
+    /** A transaction manager over a data directory's global/ and its commit log, without WAL (tests build it so). */
     public XactManager(Path dataDirectory, CommitLog clog) {
+        this(dataDirectory, clog, null);
+    }
+
+    /** A transaction manager writing commit and abort records to {@code wal} (null: none). */
+    public XactManager(Path dataDirectory, CommitLog clog, WalInsert wal) {
         this.clog = clog;
+        this.xactWal = new XactWal(wal);
         VarSup varsup = new VarSup(dataDirectory, clog);
         this.abortedAtStartup = varsup.startup();
         this.procArray = new ProcArray(varsup);
@@ -126,6 +134,10 @@ public final class XactManager implements TransactionManager {
 
     LockManager lockManager() {
         return lockManager;
+    }
+
+    XactWal xactWal() {
+        return xactWal;
     }
 
     CommitLog commitLog() {

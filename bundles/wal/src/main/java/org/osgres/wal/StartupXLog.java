@@ -51,6 +51,7 @@ import org.osgres.api.wal.Recovery;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.wal.WalRecord;
 import org.osgres.api.wal.WalRedo;
+import org.osgres.api.xact.TransactionIds;
 import org.osgres.api.xact.TransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,7 +269,7 @@ public final class StartupXLog {
         long endOfLog = reader.endOfRecord();
         xlog.startInserting(endOfLog, reader.lastRecordStart());
         TransactionManager tm = transactions;
-        int xid = tm != null ? tm.nextXid() : nextXid;
+        int xid = tm != null ? laterXid(tm.nextXid(), nextXid) : nextXid;
         LOG.info("checkpoint starting: end-of-recovery immediate wait");
         long started = System.nanoTime();
         clog.checkpoint();
@@ -298,8 +299,24 @@ public final class StartupXLog {
             redoXlog(rec, r.endLsn());
             return;
         }
+        advanceNextXid(rec.xid());
         WalRedo redo = awaitRedo(rec.rmgrId());
         redo.redo(rec, r.startLsn(), r.endLsn());
+    }
+
+    /**
+     * Every xid met in the WAL is below the next xid after recovery (PostgreSQL: the nextXid
+     * advance in xact_redo and RecordKnownAssignedTransactionIds).
+     */
+    private void advanceNextXid(int xid) {
+        if (TransactionIds.isNormal(xid) && !TransactionIds.precedes(xid, nextXid)) {
+            nextXid = TransactionIds.advance(xid);
+        }
+    }
+
+    /** The later of the transaction manager's next xid and the one redo reached. */
+    private int laterXid(int a, int b) {
+        return TransactionIds.precedes(a, b) ? b : a;
     }
 
     /** xlog_redo: the XLOG resource manager's own records. */

@@ -192,6 +192,11 @@ public final class Xlog implements WalInsert {
         return inRecovery;
     }
 
+    @Override
+    public boolean recoveryInProgress() {
+        return inRecovery;
+    }
+
     /** Fsyncs (and synchronous writes) issued so far: the group-commit test counts them. */
     long syncCount() {
         return syncCount.get();

@@ -90,6 +90,17 @@ public interface WalInsert extends WalFlush {
      */
     long writeCheckpointRecord(long redoLsn, int nextXid, int nextOid, boolean shutdown);
 
+    /**
+     * Whether startup recovery is still replaying (PostgreSQL: RecoveryInProgress()): no record
+     * but the XLOG manager's may be inserted then; redo routines that share code with the normal
+     * path (the commit log's page zeroing) use it to skip logging.
+     *
+     * @since 1.2
+     */
+    default boolean recoveryInProgress() {
+        return false;
+    }
+
     /** "%X/%X" as PostgreSQL prints an LSN. */
     static String formatLsn(long lsn) {
         return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();

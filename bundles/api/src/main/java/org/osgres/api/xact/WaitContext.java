@@ -45,6 +45,27 @@ public interface WaitContext {
     default void waitEnded() {
     }
 
+    /**
+     * synchronous_commit: whether a commit waits for its WAL record to be flushed (on, local,
+     * remote_write, remote_apply) or returns at once, leaving the flush to the WAL writer (off).
+     *
+     * @since 1.2
+     */
+    default boolean synchronousCommit() {
+        return true;
+    }
+
+    /** Whether a synchronous_commit value means a synchronous commit: all but off (false, no, 0). */
+    static boolean isSynchronousCommit(String value) {
+        if (value == null) {
+            return true;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "off", "false", "no", "0", "of" -> false;
+            default -> true;
+        };
+    }
+
     /** A context with no interrupts and the default timeouts. */
     static WaitContext of(int pid) {
         return () -> pid;
