@@ -7,7 +7,8 @@
  * change (DONE), else the redo routine applies it (NEEDS_REDO). A block past the end of its
  * relation, or of a relation that no longer exists, is NOT_FOUND: a later record dropped or
  * truncated it. Pages are read with ReadMode.ZERO where the whole page is about to be written
- * (images, init), so a block past the end of the file needs no read.
+ * (images, init), after the file was extended with zero pages up to the block when it was
+ * shorter (so later records for the block find it).
  *
  * Entry points: readBufferForRedo(), initBufferForRedo(), finish(), release().
  * See also: StartupXLog -- calls the redo routines; org.osgres.api.wal.RedoBuffers -- the contract.
@@ -79,6 +80,11 @@ public final class RedoBufferManager implements RedoBuffers {
     private int zeroedAndLocked(WalRecord.BlockReference b) {
         if (!buffers.exists(b.rel(), b.fork())) {
             buffers.create(b.rel(), b.fork());
+        }
+        // XLogReadBufferExtended: the file grows, zero pages, up to the block, so that the next
+        // record for the block (no image, no init) finds it within the file
+        while (buffers.nblocks(b.rel(), b.fork()) <= b.blockNumber()) {
+            buffers.unpin(buffers.extend(b.rel(), b.fork()));
         }
         int buffer = buffers.pin(b.rel(), b.fork(), b.blockNumber(), ReadMode.ZERO);
         buffers.lockExclusive(buffer);

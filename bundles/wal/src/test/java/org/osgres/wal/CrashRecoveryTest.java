@@ -1,0 +1,328 @@
+package org.osgres.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgres.api.buffer.Page;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.heap.ItemPointer;
+import org.osgres.api.heap.Relation;
+import org.osgres.api.heap.TmResult;
+import org.osgres.api.index.IndexRelation;
+import org.osgres.api.xact.Transaction;
+
+/**
+ * kill -9 at the unit level: the storage stack is abandoned with dirty buffers, an unwritten
+ * commit log and unflushed WAL, and a new one recovers over the same directory. Every committed
+ * change must be there, nothing uncommitted, and the unique index must agree with the heap.
+ */
+class CrashRecoveryTest {
+    @TempDir
+    Path dir;
+
+    /** The rows, their unique index, and what committed: aid -> balance. */
+    private static final class Bank {
+        final Relation rel = CrashStack.accounts(16384);
+        final IndexRelation pkey = CrashStack.pkey(rel, 16385);
+        final Map<Integer, ItemPointer> tids = new HashMap<>();
+        final Map<Integer, Integer> committed = new TreeMap<>();
+
+        void create(CrashStack s) {
+            s.heap.createStorage(rel);
+            s.btree.createStorage(pkey);
+        }
+
+        void insert(CrashStack s, Transaction tx, int aid, int balance) {
+            Object[] row = CrashStack.row(aid, balance);
+            ItemPointer tid = s.heap.insert(rel, tx, row);
+            s.btree.insert(pkey, tx, new Object[] {aid}, tid);
+            tids.put(aid, tid);
+        }
+
+        void update(CrashStack s, Transaction tx, int aid, int balance) {
+            var r = s.heap.update(rel, tx, tids.get(aid), CrashStack.row(aid, balance));
+            assertEquals(TmResult.OK, r.result());
+            s.btree.insert(pkey, tx, new Object[] {aid}, r.tid());
+            tids.put(aid, r.tid());
+        }
+
+        void delete(CrashStack s, Transaction tx, int aid) {
+            assertEquals(TmResult.OK, s.heap.delete(rel, tx, tids.get(aid)).result());
+        }
+
+        /** The heap holds exactly the committed rows, and the index finds each, once, with its balance. */
+        void check(CrashStack s) {
+            Map<Integer, Integer> found = new TreeMap<>(s.rows(rel));
+            if (!committed.equals(found)) {
+                List<String> diff = new ArrayList<>();
+                committed.forEach((k, v) -> {
+                    if (!v.equals(found.get(k))) {
+                        diff.add(k + ": " + v + " != " + found.get(k));
+                    }
+                });
+                found.forEach((k, v) -> {
+                    if (!committed.containsKey(k)) {
+                        diff.add(k + ": extra " + v);
+                    }
+                });
+                throw new AssertionError("the heap after recovery differs in " + diff.size() + " rows, first: "
+                        + diff.subList(0, Math.min(20, diff.size())));
+            }
+            for (var e : committed.entrySet()) {
+                List<Object[]> hits = s.lookup(pkey, e.getKey());
+                assertEquals(1, hits.size(), "index entries for aid " + e.getKey());
+                assertEquals(e.getValue(), hits.get(0)[1], "balance of aid " + e.getKey() + " through the index");
+            }
+            assertEquals(new ArrayList<>(committed.keySet()), s.indexOrder(pkey), "a full index scan");
+        }
+    }
+
+    @Test
+    void committedChangesSurviveACrashAndUncommittedOnesAreGone() {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64);
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 2000; aid++) {
+            bank.insert(s, t1, aid, aid * 10);
+            bank.committed.put(aid, aid * 10);
+        }
+        t1.commit();
+        Transaction t2 = s.begin();
+        for (int aid = 1; aid <= 2000; aid += 7) {
+            bank.update(s, t2, aid, -aid);
+            bank.committed.put(aid, -aid);
+        }
+        t2.commit();
+        Transaction t3 = s.begin();
+        for (int aid = 3; aid <= 2000; aid += 11) {
+            bank.delete(s, t3, aid);
+            bank.committed.remove(aid);
+        }
+        t3.commit();
+        Transaction aborted = s.begin();
+        for (int aid = 5000; aid < 5100; aid++) {
+            bank.insert(s, aborted, aid, 1);
+        }
+        aborted.abort();
+        // in progress at the crash: an insert, updates, deletes
+        Transaction open = s.begin();
+        for (int aid = 6000; aid < 6100; aid++) {
+            bank.insert(s, open, aid, 1);
+        }
+        for (int aid = 2; aid <= 2000; aid += 13) {
+            if (bank.committed.containsKey(aid)) {
+                bank.update(s, open, aid, 999_999);
+            }
+        }
+        open.commandCounterIncrement();
+        for (int aid = 4; aid <= 2000; aid += 17) {
+            if (bank.committed.containsKey(aid)) {
+                bank.delete(s, open, aid);
+            }
+        }
+        // crash: nothing written, the open transaction never ends
+
+        CrashStack r = new CrashStack(dir, 64);
+        assertTrue(r.recovery.ran(), "crash recovery ran");
+        assertTrue(r.recovery.recordsReplayed() > 2000, "records replayed: " + r.recovery.recordsReplayed());
+        bank.check(r);
+        // the unique index still rejects a committed key and accepts the keys of what did not commit
+        Transaction dup = r.begin();
+        PgException e = assertThrows(PgException.class, () -> bank.insert(r, dup, 1, 0));
+        assertEquals(SqlState.UNIQUE_VIOLATION, e.sqlState());
+        dup.abort();
+        Transaction again = r.begin();
+        bank.insert(r, again, 6000, 42);
+        bank.insert(r, again, 5000, 43);
+        again.commit();
+        bank.committed.put(6000, 42);
+        bank.committed.put(5000, 43);
+        bank.check(r);
+        assertTrue(Integer.compareUnsigned(r.xacts.nextXid(), open.xid()) > 0, "no xid is handed out twice");
+    }
+
+    @Test
+    void changesAfterACheckpointAreRedoneOverTheWrittenPages() {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 32);
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 1500; aid++) {
+            bank.insert(s, t1, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t1.commit();
+        s.checkpoint();
+        Transaction t2 = s.begin();
+        for (int aid = 1; aid <= 1500; aid += 3) {
+            bank.update(s, t2, aid, aid + 1);
+            bank.committed.put(aid, aid + 1);
+        }
+        for (int aid = 1501; aid <= 2500; aid++) {
+            bank.insert(s, t2, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t2.commit();
+        Transaction open = s.begin();
+        bank.update(s, open, 2, 0);
+
+        CrashStack r = new CrashStack(dir, 32);
+        assertTrue(r.recovery.ran());
+        bank.check(r);
+        // a second crash right after recovery (its end-of-recovery checkpoint) loses nothing either
+        CrashStack r2 = new CrashStack(dir, 32);
+        bank.check(r2);
+    }
+
+    @Test
+    void vacuumAndTruncationAreRedone() {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64);
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 1200; aid++) {
+            bank.insert(s, t1, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t1.commit();
+        s.checkpoint();
+        Transaction t2 = s.begin();
+        for (int aid = 1; aid <= 1200; aid++) {
+            if (aid % 2 == 0 || aid > 600) {
+                bank.delete(s, t2, aid);
+                bank.committed.remove(aid);
+            }
+        }
+        t2.commit();
+        long before = s.heap.nblocks(bank.rel);
+        Transaction v = s.begin();
+        var result = s.heap.vacuum(bank.rel, v, dead -> s.btree.bulkDelete(bank.pkey, dead));
+        v.commit();
+        assertTrue(result.pagesTruncated() > 0, "vacuum truncated pages: " + result);
+        assertTrue(s.heap.nblocks(bank.rel) < before);
+        Transaction t3 = s.begin();
+        for (int aid = 3000; aid < 3400; aid++) {
+            bank.insert(s, t3, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t3.commit();
+
+        CrashStack r = new CrashStack(dir, 64);
+        bank.check(r);
+    }
+
+    @Test
+    void aRelationFileLostBeforeItsCreationWasDurableIsRebuiltFromWal() throws Exception {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64);
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 800; aid++) {
+            bank.insert(s, t1, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t1.commit();
+        Files.delete(dir.resolve("base/5/16384"));
+        Files.delete(dir.resolve("base/5/16385"));
+
+        CrashStack r = new CrashStack(dir, 64);
+        assertTrue(Files.exists(dir.resolve("base/5/16384")), "XLOG_SMGR_CREATE made the file again");
+        bank.check(r);
+    }
+
+    @Test
+    void aTornPageIsRepairedByItsFullPageImage() throws Exception {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64);
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 100; aid++) {
+            bank.insert(s, t1, aid, aid);
+            bank.committed.put(aid, aid);
+        }
+        t1.commit();
+        s.checkpoint(); // block 0 is on disk, and the next change to it logs a full-page image
+        Path file = dir.resolve("base/5/16384");
+        byte[] old = block(file, 0);
+
+        Transaction t2 = s.begin();
+        for (int aid = 1; aid <= 10; aid++) {
+            bank.update(s, t2, aid, 7000 + aid);
+            bank.committed.put(aid, 7000 + aid);
+        }
+        Transaction t3 = s.begin();
+        bank.delete(s, t3, 20);
+        bank.committed.remove(20);
+        t3.commit();
+        t2.commit();
+        s.buffers.flushDirty();
+        byte[] written = block(file, 0);
+        assertFalse(Arrays.equals(old, written));
+        // the crash tore the write: the kernel had the first half of the new page, the second half is the old one
+        byte[] torn = old.clone();
+        System.arraycopy(written, 0, torn, 0, Page.SIZE / 2);
+        assertFalse(Arrays.equals(torn, written));
+        assertFalse(Arrays.equals(torn, old));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(torn), 0);
+            ch.force(true);
+        }
+
+        CrashStack r = new CrashStack(dir, 64);
+        assertTrue(r.recovery.ran());
+        // the end-of-recovery checkpoint wrote the page: byte for byte the one the crash tore,
+        // pd_lsn included (redo stamps each page with the LSN of the last record it applied)
+        assertTrue(Arrays.equals(written, block(file, 0)), "redo rebuilt block 0 byte for byte");
+        bank.check(r);
+    }
+
+    @Test
+    void anAsynchronousCommitIsAllOrNothingAndASynchronousOneAfterItKeepsIt() {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64);
+        bank.create(s);
+        Transaction async = s.beginAsync();
+        for (int aid = 1; aid <= 300; aid++) {
+            bank.insert(s, async, aid, aid);
+        }
+        async.commit();
+        // the WAL writer has not run: the commit record may be anywhere; a later synchronous
+        // commit flushes everything before it, the asynchronous commit included
+        Transaction sync = s.begin();
+        bank.insert(s, sync, 1000, 1);
+        sync.commit();
+        for (int aid = 1; aid <= 300; aid++) {
+            bank.committed.put(aid, aid);
+        }
+        bank.committed.put(1000, 1);
+
+        CrashStack r = new CrashStack(dir, 64);
+        bank.check(r);
+    }
+
+    private static byte[] block(Path file, long blkno) throws Exception {
+        byte[] b = new byte[Page.SIZE];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.read(ByteBuffer.wrap(b), blkno * Page.SIZE);
+        }
+        return b;
+    }
+}
