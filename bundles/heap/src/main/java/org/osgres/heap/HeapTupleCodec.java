@@ -14,7 +14,8 @@
  * NumericShort or NumericLong (NumericCodec). The catalogs' types: name NAMEDATALEN bytes, zero
  * padded (fixed length, not by value); oid, regproc, xid int4; "char" one byte; float4
  * little-endian; pg_node_tree as text; int2vector, oidvector, int2[] and oid[] PostgreSQL's
- * one-dimensional ArrayType without nulls (ndim, dataoffset 0, elemtype, dim, lbound, elements).
+ * one-dimensional ArrayType without nulls (ndim, dataoffset 0, elemtype, dim, lbound, elements);
+ * text[] the same with 4-byte-header text elements aligned to 4.
  *
  * Entry points: form() (heap_form_tuple), deform() (heap_deform_tuple), dataSize().
  * See also: HeapTupleHeader; NumericCodec.
@@ -63,6 +64,7 @@ final class HeapTupleCodec {
             case Attribute.INT2_ARRAY -> arrayPayload(Attribute.INT2, 1, shorts(value));
             case Attribute.OIDVECTOR -> arrayPayload(Attribute.OID, 0, ints(value));
             case Attribute.OID_ARRAY -> arrayPayload(Attribute.OID, 1, ints(value));
+            case Attribute.TEXT_ARRAY -> textArrayPayload((String[]) value);
             default -> throw new IllegalArgumentException("the heap stores only NULL in columns of type " + att.typeOid());
         };
     }
@@ -102,6 +104,45 @@ final class HeapTupleCodec {
             }
         }
         return b.array();
+    }
+
+    /**
+     * A one-dimensional text[] without nulls: after the 20 header bytes each element is a
+     * varlena with a 4-byte header, aligned to 4 bytes from the array's start, the last one
+     * padded too (construct_md_array).
+     */
+    private static byte[] textArrayPayload(String[] elems) {
+        if (elems.length == 0) {
+            return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(0).putInt(Attribute.TEXT).array();
+        }
+        byte[][] bytes = new byte[elems.length][];
+        int size = 20;
+        for (int i = 0; i < elems.length; i++) {
+            bytes[i] = elems[i].getBytes(StandardCharsets.UTF_8);
+            size = align(size + 4 + 4 + bytes[i].length, 4) - 4;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(1).putInt(0).putInt(Attribute.TEXT).putInt(elems.length).putInt(1);
+        int pos = 20;
+        for (byte[] e : bytes) {
+            b.putInt(pos, (4 + e.length) << 2);
+            b.put(pos + 4, e);
+            pos = align(pos + 4 + 4 + e.length, 4) - 4;
+        }
+        return b.array();
+    }
+
+    private static String[] textArrayValue(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        int n = b.getInt(0) == 0 ? 0 : b.getInt(12);
+        String[] v = new String[n];
+        int pos = 20;
+        for (int i = 0; i < n; i++) {
+            int len = (b.getInt(pos) >>> 2) - 4;
+            v[i] = new String(payload, pos + 4, len, StandardCharsets.UTF_8);
+            pos = align(pos + 4 + 4 + len, 4) - 4;
+        }
+        return v;
     }
 
     private static Object arrayValue(int typeOid, byte[] payload) {
@@ -319,6 +360,7 @@ final class HeapTupleCodec {
             case Attribute.NUMERIC -> NumericCodec.decode(bytes);
             case Attribute.INT2VECTOR, Attribute.INT2_ARRAY, Attribute.OIDVECTOR, Attribute.OID_ARRAY ->
                 arrayValue(att.typeOid(), bytes);
+            case Attribute.TEXT_ARRAY -> textArrayValue(bytes);
             case Attribute.TEXT, Attribute.VARCHAR, Attribute.BPCHAR, Attribute.PG_NODE_TREE ->
                 new String(bytes, StandardCharsets.UTF_8);
             default -> bytes;

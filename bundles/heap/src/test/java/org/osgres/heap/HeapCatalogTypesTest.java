@@ -20,7 +20,7 @@ import org.osgres.heap.HeapTupleLayoutTest.Item;
 
 /**
  * The catalogs' column types (name, oid, "char", float4, int2vector, oidvector, int2[], oid[],
- * xid, regproc) byte for byte against PostgreSQL 15 (osgres_catalog_types.tsv, recorded by
+ * xid, regproc, text[]) byte for byte against PostgreSQL 15 (osgres_catalog_types.tsv, recorded by
  * record-catalog-types.sh), and back; and insertFrozen's bootstrap rows.
  */
 class HeapCatalogTypesTest {
@@ -28,16 +28,17 @@ class HeapCatalogTypesTest {
             Attribute.of("c", Attribute.CHAR), Attribute.of("d", Attribute.FLOAT4),
             Attribute.of("e", Attribute.INT2VECTOR), Attribute.of("f", Attribute.OIDVECTOR),
             Attribute.of("g", Attribute.INT2_ARRAY), Attribute.of("h", Attribute.OID_ARRAY),
-            Attribute.of("i", Attribute.XID), Attribute.of("j", Attribute.REGPROC));
+            Attribute.of("i", Attribute.XID), Attribute.of("j", Attribute.REGPROC),
+            Attribute.of("k", Attribute.TEXT_ARRAY));
 
     static final Object[][] ROWS = {
         {"pg_class", 1259, "r", 1.5f, new short[] {1, 2, 3}, new int[] {1978, 1979}, new short[] {1, 2},
-            new int[] {16384, -1}, 2, 42},
-        {"", 0, "x", -0.25f, new short[0], new int[0], new short[0], new int[0], 0, 0},
-        {null, 7, null, null, new short[] {5}, null, null, null, null, null},
+            new int[] {16384, -1}, 2, 42, new String[] {"fillfactor=70", "ab"}},
+        {"", 0, "x", -0.25f, new short[0], new int[0], new short[0], new int[0], 0, 0, new String[0]},
+        {null, 7, null, null, new short[] {5}, null, null, null, null, null, null},
         {"n".repeat(63), -1, "a", 3.4e38f, new short[] {-1, 32767}, new int[] {26}, new short[] {-5},
-            new int[] {26, 23, 25}, -1, 2},
-        {"héllo", 1, null, 0f, new short[0], new int[0], null, new int[0], 3, null},
+            new int[] {26, 23, 25}, -1, 2, new String[] {"x".repeat(130), "y"}},
+        {"héllo", 1, null, 0f, new short[0], new int[0], null, new int[0], 3, null, new String[] {"é"}},
     };
 
     @Test
@@ -64,6 +65,8 @@ class HeapCatalogTypesTest {
                 String at = "row " + (i + 1) + " column " + DESC.get(c).name();
                 if (ROWS[i][c] instanceof short[] s) {
                     assertArrayEquals(s, (short[]) values[c], at);
+                } else if (ROWS[i][c] instanceof String[] v) {
+                    assertArrayEquals(v, (String[]) values[c], at);
                 } else if (ROWS[i][c] instanceof int[] v) {
                     assertArrayEquals(v, (int[]) values[c], at);
                 } else {

@@ -11,8 +11,8 @@ package org.osgres.api.heap;
  * NULL. Since 1.1 also the catalogs' types: name (String, NAMEDATALEN 64 bytes fixed, at most 63
  * bytes of UTF-8), oid, regproc and xid (Integer, unsigned), "char" (String of one character,
  * "" for the zero byte), float4 (Float), pg_node_tree (String), int2vector and int2[] (short[]),
- * oidvector and oid[] (int[]). Columns of text[], aclitem[] and anyarray can be described but
- * hold only NULL for now.
+ * oidvector and oid[] (int[]), text[] (String[], one dimension, no NULL elements). Columns of
+ * aclitem[] and anyarray can be described but hold only NULL for now.
  */
 public record Attribute(String name, int typeOid, int len, boolean byVal, char align, char storage, boolean notNull) {
     public static final int BOOL = 16;
@@ -36,7 +36,7 @@ public record Attribute(String name, int typeOid, int len, boolean byVal, char a
     public static final int FLOAT4 = 700;
     /** int2[]. @since 1.1 */
     public static final int INT2_ARRAY = 1005;
-    /** text[]: NULL only for now. @since 1.1 */
+    /** text[]: one dimension, no NULL elements. @since 1.1 */
     public static final int TEXT_ARRAY = 1009;
     /** oid[]. @since 1.1 */
     public static final int OID_ARRAY = 1028;
