@@ -33,6 +33,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.Role;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.catalog.DatabaseInfo;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
@@ -55,7 +57,7 @@ public final class PostgresMain implements BackendService {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMain.class);
     /** Startup packet keys that are not settings. */
     private static final Set<String> CONNECTION_KEYS = Set.of("user", "database", "options", "replication");
-    /** The databases of a new cluster; the catalog (a later issue) will own this. */
+    /** The databases a server without a SystemCatalog (no storage bundles) accepts. */
     private static final Set<String> DATABASES = Set.of("postgres", "template1");
     private static final String TEMPLATE0 = "template0";
 
@@ -68,6 +70,9 @@ public final class PostgresMain implements BackendService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DatabaseStatistics statistics;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SystemCatalog catalog;
 
     @Activate
     public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
@@ -140,12 +145,16 @@ public final class PostgresMain implements BackendService {
                     "role \"" + role.name() + "\" is not permitted to log in");
         }
         String database = startup.database();
-        if (TEMPLATE0.equals(database)) {
-            throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                    "database \"template0\" is not currently accepting connections");
-        }
-        if (!DATABASES.contains(database)) {
+        SystemCatalog systemCatalog = catalog;
+        // PostgreSQL: InitPostgres's GetDatabaseTuple, then datallowconn
+        DatabaseInfo db = systemCatalog == null ? null : systemCatalog.database(database);
+        boolean exists = systemCatalog == null ? DATABASES.contains(database) || TEMPLATE0.equals(database) : db != null;
+        if (!exists) {
             throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
+        }
+        if (db == null ? TEMPLATE0.equals(database) : !db.allowConnections()) {
+            throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"" + database + "\" is not currently accepting connections");
         }
         SessionSettings sessionSettings = new SessionSettings(settings);
         sessionSettings.setInternal("is_superuser", role.superuser() ? "on" : "off");
