@@ -70,9 +70,14 @@ public final class PostgresMain implements BackendService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DatabaseStatistics statistics;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile SystemCatalog catalog;
+    /**
+     * pg_database. Mandatory, so the postmaster (which needs this service) accepts connections
+     * only once the catalogs exist, as PostgreSQL's only after startup; null only for a
+     * PostgresMain built with new (tests without storage), which then knows postgres, template1
+     * and template0.
+     */
+    @Reference
+    private SystemCatalog catalog;
 
     @Activate
     public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
