@@ -19,6 +19,10 @@ class SessionTimeoutsTest {
     final Interrupts interrupts = new Interrupts();
     final SessionTimeouts timeouts = new SessionTimeouts(scheduler, interrupts);
 
+    SessionTimeoutsTest() {
+        scheduler.setRemoveOnCancelPolicy(true); // as PostgresMain's timer thread
+    }
+
     @AfterEach
     void stop() {
         scheduler.shutdownNow();

@@ -56,6 +56,7 @@ import org.osgres.api.heap.Relation;
 import org.osgres.api.heap.RowLockMode;
 import org.osgres.api.heap.TmResult;
 import org.osgres.api.heap.VacuumResult;
+import org.osgres.api.wal.Recovery;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.wal.WalRecord;
 import org.osgres.api.xact.LockMode;
@@ -75,9 +76,19 @@ public final class HeapAccessMethod implements HeapAccess {
     private final TransactionManager xacts;
     private final HeapWal wal;
 
+    /**
+     * The heap of the server: only once startup recovery is over ({@code recovery}), as no
+     * PostgreSQL backend touches a relation before the startup process is done; everything that
+     * reads or writes tables (the catalogs' bootstrap included) comes after redo.
+     */
     @Activate
     public HeapAccessMethod(@Reference BufferManager buffers, @Reference TransactionManager xacts,
-            @Reference WalInsert wal) {
+            @Reference WalInsert wal, @Reference Recovery recovery) {
+        this(buffers, xacts, wal);
+    }
+
+    /** The heap over a WAL (null: none); the caller has run recovery. */
+    public HeapAccessMethod(BufferManager buffers, TransactionManager xacts, WalInsert wal) {
         this.buffers = buffers;
         this.xacts = xacts;
         this.wal = new HeapWal(wal, buffers);
@@ -152,6 +163,25 @@ public final class HeapAccessMethod implements HeapAccess {
             buffers.markDirty(buffer);
             boolean init = isFirstTuple(page, tid);
             log(rel, HeapWal.XLOG_HEAP_INSERT | (init ? HeapWal.XLOG_HEAP_INIT_PAGE : 0), xid,
+                    new HeapWal.Block(buffer, init, HeapWal.ops(page).put(tid.offset())));
+            return tid;
+        } finally {
+            buffers.unlock(buffer);
+            buffers.unpin(buffer);
+        }
+    }
+
+    @Override
+    public ItemPointer insertFrozen(Relation rel, Object[] values) {
+        byte[] bytes = prepare(rel, values, TransactionIds.FROZEN, TransactionIds.FIRST_COMMAND_ID,
+                HeapTupleHeader.HEAP_XMIN_FROZEN);
+        int buffer = hio.getBufferForTuple(rel, bytes.length, 0);
+        try {
+            ByteBuffer page = buffers.page(buffer);
+            ItemPointer tid = putTuple(page, buffers.blockNumber(buffer), bytes);
+            buffers.markDirty(buffer);
+            boolean init = isFirstTuple(page, tid);
+            log(rel, HeapWal.XLOG_HEAP_INSERT | (init ? HeapWal.XLOG_HEAP_INIT_PAGE : 0), TransactionIds.INVALID,
                     new HeapWal.Block(buffer, init, HeapWal.ops(page).put(tid.offset())));
             return tid;
         } finally {
