@@ -58,8 +58,16 @@ public final class XactManager implements TransactionManager {
         this(dataDirectory, clog, null);
     }
 
-    /** A transaction manager writing commit and abort records to {@code wal} (null: none). */
-    public XactManager(Path dataDirectory, CommitLog clog, WalInsert wal) {
+    /**
+     * A transaction manager writing commit and abort records to {@code wal} (null: none). A
+     * factory, not a constructor: Declarative Services picks the activation constructor by its
+     * number of arguments.
+     */
+    public static XactManager withWal(Path dataDirectory, CommitLog clog, WalInsert wal) {
+        return new XactManager(dataDirectory, clog, wal);
+    }
+
+    private XactManager(Path dataDirectory, CommitLog clog, WalInsert wal) {
         this.clog = clog;
         this.xactWal = new XactWal(wal);
         VarSup varsup = new VarSup(dataDirectory, clog);

@@ -75,7 +75,7 @@ final class CrashStack {
         startup.addRedo(clog);
         startup.addRedo(new SmgrRedo(buffers));
         this.recovery = startup.recover();
-        this.xacts = new XactManager(dir, clog, xlog);
+        this.xacts = XactManager.withWal(dir, clog, xlog);
         this.heap = new HeapAccessMethod(buffers, xacts, xlog);
         this.btree = new BtreeAccessMethod(buffers, heap, xlog);
     }
