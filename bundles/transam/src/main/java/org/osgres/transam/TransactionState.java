@@ -267,17 +267,22 @@ final class TransactionState implements Transaction {
      * the record's LSN for an asynchronous commit so its page is not written before that WAL.
      * Between the insert and the commit log no error may happen: a failure here is a PANIC in
      * PostgreSQL (a critical section), and the exception leaves the transaction to be aborted.
+     * A checkpoint starting meanwhile waits for the commit log to have the bit.
      */
     private void recordTransactionCommit(int x) {
         XactWal wal = manager.xactWal();
-        long lsn = wal.logCommit(x);
-        boolean sync = waits.synchronousCommit();
-        if (sync) {
-            wal.flush(lsn);
-        } else {
-            wal.flushAsync(lsn);
+        // a checkpoint whose redo point falls after the record must not write the commit log
+        // before the bit is set (DELAY_CHKPT_START)
+        try (var delay = wal.delayCheckpoint()) {
+            long lsn = wal.logCommit(x);
+            boolean sync = waits.synchronousCommit();
+            if (sync) {
+                wal.flush(lsn);
+            } else {
+                wal.flushAsync(lsn);
+            }
+            manager.commitLog().setStatus(x, XidStatus.COMMITTED, sync ? 0 : lsn);
         }
-        manager.commitLog().setStatus(x, XidStatus.COMMITTED, sync ? 0 : lsn);
     }
 
     @Override

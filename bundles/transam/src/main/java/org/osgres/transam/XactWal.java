@@ -51,6 +51,12 @@ final class XactWal {
         return wal.insert(WalRecord.builder(WalRecord.RM_XACT_ID, info).xid(xid).mainData(data).build());
     }
 
+    /** DELAY_CHKPT_START around the commit record and the commit log (none without WAL). */
+    WalInsert.CheckpointDelay delayCheckpoint() {
+        return wal == null ? () -> {
+        } : wal.delayCheckpointStart();
+    }
+
     void flush(long lsn) {
         if (wal != null) {
             wal.flush(lsn);

@@ -71,7 +71,8 @@ public interface WalInsert extends WalFlush {
     /**
      * The start of an online checkpoint (PostgreSQL: CreateCheckPoint taking RedoRecPtr): the
      * redo pointer moves to the current insert position, so from now on the first change to each
-     * page logs a full-page image again. Returns the new redo point, to pass to
+     * page logs a full-page image again; then it waits for the commits that hold a
+     * {@link #delayCheckpointStart} taken before. Returns the new redo point, to pass to
      * {@link #writeCheckpointRecord} once the dirty pages are written.
      */
     long startCheckpoint();
@@ -99,6 +100,28 @@ public interface WalInsert extends WalFlush {
      */
     default boolean recoveryInProgress() {
         return false;
+    }
+
+    /**
+     * Keeps a checkpoint from starting its work (PostgreSQL: MyProc-&gt;delayChkptFlags |=
+     * DELAY_CHKPT_START in RecordTransactionCommit) until the returned delay is closed: taken
+     * before a commit record is inserted and closed once the commit log has the commit.
+     * {@link #startCheckpoint} waits for every delay taken before it moved the redo pointer, so
+     * a commit record older than the redo point always has its commit-log bit in the commit log
+     * the checkpoint writes.
+     *
+     * @since 1.2
+     */
+    default CheckpointDelay delayCheckpointStart() {
+        return () -> {
+        };
+    }
+
+    /** A delay of {@link #delayCheckpointStart}; closing it twice does nothing more. */
+    @FunctionalInterface
+    interface CheckpointDelay extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** "%X/%X" as PostgreSQL prints an LSN. */
