@@ -175,6 +175,18 @@ public final class Clog implements CommitLog, WalRedo {
         }
     }
 
+    @Override
+    public long commitLsn(int xid) {
+        Lock shared = slru.lock().readLock();
+        shared.lock();
+        try {
+            int slot = slru.findSlot(pageOf(xid));
+            return slot >= 0 ? slru.pageLsn(slot) : 0; // a page written out had its WAL flushed first
+        } finally {
+            shared.unlock();
+        }
+    }
+
     private static XidStatus statusIn(ByteBuffer page, int xid) {
         return XidStatus.ofBits(page.get(byteOf(xid)) >>> shiftOf(xid));
     }

@@ -92,7 +92,7 @@ public final class HeapAccessMethod implements HeapAccess {
         this.buffers = buffers;
         this.xacts = xacts;
         this.wal = new HeapWal(wal, buffers);
-        this.visibility = new HeapVisibility(xacts);
+        this.visibility = new HeapVisibility(xacts, wal);
         this.hio = new Hio(buffers);
         this.vacuum = new LazyVacuum(buffers, xacts, visibility, hio, this.wal);
     }

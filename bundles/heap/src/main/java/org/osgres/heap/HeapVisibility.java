@@ -35,9 +35,11 @@ import static org.osgres.heap.HeapTupleHeader.xmaxIsLockedOnly;
 
 import java.nio.ByteBuffer;
 
+import org.osgres.api.buffer.Page;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.ItemPointer;
+import org.osgres.api.wal.WalFlush;
 import org.osgres.api.xact.Snapshot;
 import org.osgres.api.xact.Transaction;
 import org.osgres.api.xact.TransactionIds;
@@ -56,8 +58,32 @@ final class HeapVisibility {
 
     private final TransactionManager xacts;
 
+    /** Where WAL is flushed to, for hint bits of asynchronous commits; null without WAL. */
+    private final WalFlush wal;
+
     HeapVisibility(TransactionManager xacts) {
+        this(xacts, null);
+    }
+
+    HeapVisibility(TransactionManager xacts, WalFlush wal) {
         this.xacts = xacts;
+        this.wal = wal;
+    }
+
+    /**
+     * SetHintBits for a committed xid: not while the xid's commit record may still be unflushed
+     * (an asynchronous commit) and the page's LSN is below it, or the page could reach disk
+     * saying committed for a transaction a crash then loses. Returns whether the bits were set.
+     */
+    private boolean setCommittedHint(ByteBuffer p, int t, int bits, int xid) {
+        if (wal != null) {
+            long commitLsn = xacts.commitLsn(xid);
+            if (commitLsn != 0 && Long.compareUnsigned(wal.flushedUpTo(), commitLsn) < 0
+                    && Long.compareUnsigned(Page.lsn(p), commitLsn) < 0) {
+                return false;
+            }
+        }
+        return setHint(p, t, bits);
     }
 
     private boolean didCommit(int xid) {
@@ -114,7 +140,7 @@ final class HeapVisibility {
             } else if (snapshot.isRunning(xmin)) {
                 return false;
             } else if (didCommit(xmin)) {
-                hinted[0] |= setHint(p, t, HEAP_XMIN_COMMITTED);
+                hinted[0] |= setCommittedHint(p, t, HEAP_XMIN_COMMITTED, HeapTupleHeader.xmin(p, t));
             } else {
                 hinted[0] |= setHint(p, t, HEAP_XMIN_INVALID); // aborted or crashed
                 return false;
@@ -138,7 +164,7 @@ final class HeapVisibility {
                 hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
                 return true;
             }
-            hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
+            hinted[0] |= setCommittedHint(p, t, HEAP_XMAX_COMMITTED, HeapTupleHeader.xmax(p, t));
         } else if (snapshot.isRunning(xmax)) {
             return true;
         }
@@ -172,7 +198,7 @@ final class HeapVisibility {
             } else if (xacts.isInProgress(xmin)) {
                 return UpdateCheck.INVISIBLE;
             } else if (didCommit(xmin)) {
-                hinted[0] |= setHint(p, t, HEAP_XMIN_COMMITTED);
+                hinted[0] |= setCommittedHint(p, t, HEAP_XMIN_COMMITTED, HeapTupleHeader.xmin(p, t));
             } else {
                 hinted[0] |= setHint(p, t, HEAP_XMIN_INVALID);
                 return UpdateCheck.INVISIBLE;
@@ -207,7 +233,7 @@ final class HeapVisibility {
             hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
             return UpdateCheck.OK;
         }
-        hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
+        hinted[0] |= setCommittedHint(p, t, HEAP_XMAX_COMMITTED, HeapTupleHeader.xmax(p, t));
         return moved ? UpdateCheck.UPDATED : UpdateCheck.DELETED;
     }
 
@@ -238,7 +264,7 @@ final class HeapVisibility {
                 xwait[0] = xmin;
                 return DirtyTuple.Kind.BEING_INSERTED;
             } else if (didCommit(xmin)) {
-                hinted[0] |= setHint(p, t, HEAP_XMIN_COMMITTED);
+                hinted[0] |= setCommittedHint(p, t, HEAP_XMIN_COMMITTED, HeapTupleHeader.xmin(p, t));
             } else {
                 hinted[0] |= setHint(p, t, HEAP_XMIN_INVALID);
                 return DirtyTuple.Kind.GONE;
@@ -266,7 +292,7 @@ final class HeapVisibility {
             hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
             return DirtyTuple.Kind.LIVE;
         }
-        hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
+        hinted[0] |= setCommittedHint(p, t, HEAP_XMAX_COMMITTED, HeapTupleHeader.xmax(p, t));
         return DirtyTuple.Kind.GONE;
     }
 
@@ -284,7 +310,7 @@ final class HeapVisibility {
             if (xacts.isInProgress(xmin)) {
                 return VacuumCheck.INSERT_IN_PROGRESS;
             } else if (didCommit(xmin)) {
-                hinted[0] |= setHint(p, t, HEAP_XMIN_COMMITTED);
+                hinted[0] |= setCommittedHint(p, t, HEAP_XMIN_COMMITTED, HeapTupleHeader.xmin(p, t));
             } else {
                 hinted[0] |= setHint(p, t, HEAP_XMIN_INVALID);
                 return VacuumCheck.DEAD;
@@ -305,7 +331,7 @@ final class HeapVisibility {
             if (xacts.isInProgress(xmax)) {
                 return VacuumCheck.DELETE_IN_PROGRESS;
             } else if (didCommit(xmax)) {
-                hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
+                hinted[0] |= setCommittedHint(p, t, HEAP_XMAX_COMMITTED, HeapTupleHeader.xmax(p, t));
             } else {
                 hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
                 return VacuumCheck.LIVE;

@@ -117,6 +117,11 @@ public final class XactManager implements TransactionManager {
     }
 
     @Override
+    public long commitLsn(int xid) {
+        return TransactionIds.isNormal(xid) ? clog.commitLsn(xid) : 0;
+    }
+
+    @Override
     public int oldestXmin() {
         return procArray.oldestXmin();
     }

@@ -318,6 +318,42 @@ class CrashRecoveryTest {
         bank.check(r);
     }
 
+    /**
+     * SetHintBits' rule for asynchronous commits. With full-page writes, redo would restore an
+     * image taken before the hint anyway; without them (or for a page not changed again) the
+     * page on disk is what redo starts from, hint bits included.
+     */
+    @Test
+    void aHintBitNeverOutlivesAnAsynchronousCommitTheCrashLost() {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 64, "full_page_writes", "off");
+        bank.create(s);
+        Transaction sync = s.begin();
+        bank.insert(s, sync, 1, 1);
+        sync.commit();
+        bank.committed.put(1, 1);
+        s.checkpoint(); // redo starts from the pages on disk
+        Transaction async = s.beginAsync();
+        bank.insert(s, async, 2, 2);
+        // a synchronous commit flushes WAL past the asynchronous transaction's row (its page's
+        // LSN), but not past its commit record, which comes after
+        Transaction other = s.begin();
+        bank.insert(s, other, 3, 3);
+        other.commit();
+        bank.committed.put(3, 3);
+        async.commit();
+        long commitEnd = s.xlog.insertLsn();
+        assertTrue(Long.compareUnsigned(s.xlog.flushedUpTo(), commitEnd) < 0, "the WAL writer is not running");
+        assertEquals(Map.of(1, 1, 2, 2, 3, 3), s.rows(bank.rel), "the asynchronous commit is visible at once");
+        // the scan looked at row 2: a hint bit would say committed; the page goes to disk, its
+        // LSN already flushed, so writing it flushes no more WAL
+        s.buffers.flushDirty();
+        assertTrue(Long.compareUnsigned(s.xlog.flushedUpTo(), commitEnd) < 0, "the commit is still not durable");
+
+        CrashStack r = new CrashStack(dir, 64, "full_page_writes", "off");
+        bank.check(r); // row 2 is gone: no hint bit on disk claims its transaction committed
+    }
+
     private static byte[] block(Path file, long blkno) throws Exception {
         byte[] b = new byte[Page.SIZE];
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -37,6 +37,18 @@ public interface CommitLog {
      *
      * @param lsn the commit record's LSN for an asynchronous commit, else 0
      */
+    /**
+     * The LSN the commit log must see flushed before the xid's commit is durable (PostgreSQL:
+     * TransactionIdGetCommitLSN, per group of xids there, per page here): the highest
+     * asynchronous commit LSN on the xid's page while that page is in the buffers, 0 when none
+     * is pending. A hint bit saying "committed" may be set only once WAL is flushed that far.
+     *
+     * @since 1.1
+     */
+    default long commitLsn(int xid) {
+        return 0;
+    }
+
     default void setStatus(int xid, XidStatus status, long lsn) {
         setTreeStatus(xid, new int[0], status, lsn);
     }

@@ -1,6 +1,6 @@
 /** The commit log (PostgreSQL: access/transam/clog.c): the status of every transaction id, kept in pg_xact. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osgres.api.clog;
 
 import org.osgi.annotation.bundle.Export;

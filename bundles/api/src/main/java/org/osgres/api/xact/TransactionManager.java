@@ -32,6 +32,16 @@ public interface TransactionManager {
     /** The oldest xid a running transaction or a snapshot still holds (GetOldestNonRemovableTransactionId): tuples deleted before it are dead to all. */
     int oldestXmin();
 
+    /**
+     * TransactionIdGetCommitLSN: the WAL position that must be flushed before a hint bit may
+     * record the xid's commit (an asynchronous commit not yet durable), 0 when none.
+     *
+     * @since 1.2
+     */
+    default long commitLsn(int xid) {
+        return 0;
+    }
+
     /** The next xid to be assigned (ReadNextTransactionId). */
     int nextXid();
 }
