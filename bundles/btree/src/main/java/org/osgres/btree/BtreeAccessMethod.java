@@ -12,7 +12,7 @@
  * index for inserts, AccessShareLock for scans, ShareLock on the heap for CREATE INDEX). Not
  * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
  * scans, array keys (= ANY), index-only scans, the fast root, kill_prior_tuple (LP_DEAD hints),
- * BTP_INCOMPLETE_SPLIT (only crash recovery needs it), a build sort that spills to disk.
+ * a build sort that spills to disk.
  * WAL: BtreeWal's records, replayed by BtreeRedo.
  *
  * Entry points: the IndexAccess interface.
@@ -57,6 +57,7 @@ public final class BtreeAccessMethod implements IndexAccess {
         this.wal = new BtreeWal(wal, buffers);
         this.search = new BtreeSearch(buffers, this.wal);
         this.inserter = new BtreeInsert(search, heap, this.wal);
+        this.search.setSplitFinisher(inserter::finishSplit);
         this.sorter = new BtreeSort(buffers, heap, this.wal);
         this.vacuum = new BtreeVacuum(search, this.wal);
     }

@@ -189,7 +189,8 @@ final class BtreeInsert {
         if (BtreePage.fits(page, item.length)) {
             BtreePage.insertItem(page, off, item);
             buffers.markDirty(buffer);
-            wal.logInsert(index.locator(), buffer, off, item, BtreePage.isLeaf(page));
+            clearIncompleteSplit(childBuf);
+            wal.logInsert(index.locator(), buffer, off, item, BtreePage.isLeaf(page), childBuf);
             if (childBuf != 0) {
                 search.release(childBuf);
             }
@@ -201,13 +202,46 @@ final class BtreeInsert {
         int leftBlk = (int) buffers.blockNumber(buffer);
         Split split;
         try {
-            split = split(index, buffer, item, off);
+            clearIncompleteSplit(childBuf); // logged with the split's images
+            split = split(index, buffer, item, off, childBuf);
         } finally {
             if (childBuf != 0) {
                 search.release(childBuf);
             }
         }
         insertParent(index, buffer, leftBlk, level, stack, split, wasRoot);
+    }
+
+    /** The split below is complete once its downlink goes in: the child's mark goes (no-op for 0). */
+    private void clearIncompleteSplit(int childBuf) {
+        if (childBuf != 0) {
+            ByteBuffer child = search.buffers().page(childBuf);
+            BtreePage.setFlags(child, BtreePage.flags(child) & ~BtreePage.BTP_INCOMPLETE_SPLIT);
+            search.buffers().markDirty(childBuf);
+        }
+    }
+
+    /**
+     * _bt_finish_split: the exclusively locked page's split was cut off by a crash before its
+     * right half got a downlink; insert it now (a new root when the page is still the
+     * metapage's root). The downlink is the page's high key pointing at its right sibling.
+     * Releases the buffer.
+     */
+    void finishSplit(IndexRelation index, int buffer, Stack stack) {
+        ByteBuffer page = search.buffers().page(buffer);
+        int leftBlk = (int) search.buffers().blockNumber(buffer);
+        int rightBlk = BtreePage.next(page);
+        int level = BtreePage.level(page);
+        ByteBuffer highKey = ByteBuffer.wrap(BtreePage.itemBytes(page, BtreePage.P_HIKEY)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] downlink = IndexTuples.withDownlink(highKey, 0, rightBlk);
+        boolean wasRoot;
+        try {
+            wasRoot = search.readMeta(index).root() == leftBlk;
+        } catch (RuntimeException e) {
+            search.release(buffer);
+            throw e;
+        }
+        insertParent(index, buffer, leftBlk, level, stack, new Split(rightBlk, downlink), wasRoot);
     }
 
     /** What a split hands to the parent: the new right page and its downlink (a pivot). */
@@ -218,7 +252,7 @@ final class BtreeInsert {
      * _bt_split: moves the upper part of the page's items, with the new item among them, to a new
      * right page. The page stays locked.
      */
-    private Split split(IndexRelation index, int buffer, byte[] newItem, int newOff) {
+    private Split split(IndexRelation index, int buffer, byte[] newItem, int newOff, int childBuf) {
         var buffers = search.buffers();
         ByteBuffer page = buffers.page(buffer);
         boolean leaf = BtreePage.isLeaf(page);
@@ -253,7 +287,9 @@ final class BtreeInsert {
             }
             // the left half, built aside and copied over the original (as _bt_split's leftpage)
             ByteBuffer left = BtreePage.tempPage();
-            BtreePage.initPage(left, BtreePage.prev(page), rightBlk, level, flags);
+            // BTP_INCOMPLETE_SPLIT until the downlink is in the parent: the record of that insert
+            // clears it, so a crash in between leaves the mark for the next writer to finish
+            BtreePage.initPage(left, BtreePage.prev(page), rightBlk, level, flags | BtreePage.BTP_INCOMPLETE_SPLIT);
             byte[] highKey = leaf ? IndexTuples.pivot(firstRight, 0, natts, BtreePage.P_NONE)
                     : IndexTuples.withDownlink(firstRight, 0, BtreePage.P_NONE);
             BtreePage.appendItem(left, highKey);
@@ -280,7 +316,7 @@ final class BtreeInsert {
                 BtreePage.setPrev(buffers.page(siblingBuf), rightBlk);
                 buffers.markDirty(siblingBuf);
             }
-            wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_SPLIT_L, buffer, rightBuf, siblingBuf);
+            wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_SPLIT_L, buffer, rightBuf, siblingBuf, childBuf);
             byte[] downlink = leaf ? IndexTuples.pivot(firstRight, 0, natts, rightBlk)
                     : IndexTuples.withDownlink(firstRight, 0, rightBlk);
             return new Split(rightBlk, downlink);
@@ -342,7 +378,7 @@ final class BtreeInsert {
     private void insertParent(IndexRelation index, int buffer, int leftBlk, int level, Stack stack, Split split, boolean wasRoot) {
         if (wasRoot) {
             try {
-                newRoot(index, leftBlk, split, level + 1);
+                newRoot(index, buffer, leftBlk, split, level + 1);
             } finally {
                 search.release(buffer);
             }
@@ -376,6 +412,10 @@ final class BtreeInsert {
         for (;;) {
             int buf = search.getBuffer(index, blkno, true);
             ByteBuffer page = search.buffers().page(buf);
+            if (BtreePage.isIncompleteSplit(page)) {
+                finishSplit(index, buf, stack.parent()); // _bt_getstackbuf does so too
+                continue;
+            }
             int minoff = BtreePage.firstDataKey(page);
             int maxoff = Page.maxOffsetNumber(page);
             int from = Math.max(minoff, Math.min(start, maxoff + 1));
@@ -401,7 +441,7 @@ final class BtreeInsert {
     }
 
     /** _bt_newroot: a root over the two halves, and the metapage pointing at it (XLOG_BTREE_NEWROOT). */
-    private void newRoot(IndexRelation index, int leftBlk, Split split, int level) {
+    private void newRoot(IndexRelation index, int leftBuf, int leftBlk, Split split, int level) {
         var buffers = search.buffers();
         int rootBuf = buffers.extend(index.locator(), ForkNumber.MAIN);
         try {
@@ -416,7 +456,8 @@ final class BtreeInsert {
                 buffers.markDirty(rootBuf);
                 BtreePage.writeMeta(buffers.page(meta), rootBlk, level);
                 buffers.markDirty(meta);
-                wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_NEWROOT, rootBuf, meta);
+                clearIncompleteSplit(leftBuf);
+                wal.logImages(index.locator(), BtreeWal.XLOG_BTREE_NEWROOT, rootBuf, meta, leftBuf);
             } finally {
                 search.release(meta);
             }

@@ -124,6 +124,11 @@ final class BtreePage {
         return prev(page) == P_NONE;
     }
 
+    /** P_INCOMPLETE_SPLIT: the page split, and its right half's downlink is not in the parent yet. */
+    static boolean isIncompleteSplit(ByteBuffer page) {
+        return (flags(page) & BTP_INCOMPLETE_SPLIT) != 0;
+    }
+
     static boolean isRoot(ByteBuffer page) {
         return (flags(page) & BTP_ROOT) != 0;
     }

@@ -49,7 +49,7 @@ public final class BtreeRedo implements WalRedo {
                 continue;
             }
             try {
-                apply(record.rmgrInfo(), r.page(), b.data());
+                apply(record.rmgrInfo(), b.id(), r.page(), b.data());
             } catch (RuntimeException e) {
                 rb.release(r);
                 throw e;
@@ -58,7 +58,12 @@ public final class BtreeRedo implements WalRedo {
         }
     }
 
-    private static void apply(int info, ByteBuffer page, byte[] data) {
+    private static void apply(int info, int blockId, ByteBuffer page, byte[] data) {
+        if (info == BtreeWal.XLOG_BTREE_INSERT_UPPER && blockId == 1) {
+            // the child whose split this downlink completes
+            BtreePage.setFlags(page, BtreePage.flags(page) & ~BtreePage.BTP_INCOMPLETE_SPLIT);
+            return;
+        }
         switch (info) {
             case BtreeWal.XLOG_BTREE_INSERT_LEAF, BtreeWal.XLOG_BTREE_INSERT_UPPER -> {
                 int offnum = BtreeWal.u16(data, 0);

@@ -43,6 +43,17 @@ final class BtreeSearch {
     private final BufferManager buffers;
 
     private final BtreeWal wal;
+    /** _bt_finish_split, BtreeInsert's; null while none is set (scans alone). */
+    private SplitFinisher finisher;
+
+    /** Completes the split of an exclusively locked page marked BTP_INCOMPLETE_SPLIT and releases it. */
+    interface SplitFinisher {
+        void finishSplit(IndexRelation index, int buffer, Stack stack);
+    }
+
+    void setSplitFinisher(SplitFinisher finisher) {
+        this.finisher = finisher;
+    }
 
     BtreeSearch(BufferManager buffers) {
         this(buffers, new BtreeWal(null, buffers));
@@ -154,14 +165,14 @@ final class BtreeSearch {
         Position pos = new Position(root, false);
         try {
             for (;;) {
-                moveRight(index, key, pos);
+                moveRight(index, key, pos, forWrite);
                 ByteBuffer page = buffers.page(pos.buffer);
                 if (BtreePage.isLeaf(page)) {
                     if (forWrite && !pos.exclusive) {
                         buffers.unlock(pos.buffer); // the root is a leaf: relock it for writing
                         buffers.lockExclusive(pos.buffer);
                         pos.exclusive = true;
-                        moveRight(index, key, pos);
+                        moveRight(index, key, pos, forWrite);
                     }
                     return pos;
                 }
@@ -183,8 +194,34 @@ final class BtreeSearch {
      * right-link, releasing each page before locking the next, in the same mode.
      */
     void moveRight(IndexRelation index, InsertKey key, Position pos) {
+        moveRight(index, key, pos, false);
+    }
+
+    /**
+     * _bt_moveright; a write descent (forWrite) that meets a page whose split a crash left
+     * incomplete (no downlink for its right half) finishes that split first, as PostgreSQL does,
+     * so that the right half can be found in its parent when it splits in turn.
+     */
+    void moveRight(IndexRelation index, InsertKey key, Position pos, boolean forWrite) {
         for (;;) {
             ByteBuffer page = buffers.page(pos.buffer);
+            if (forWrite && finisher != null && BtreePage.isIncompleteSplit(page)) {
+                int blkno = (int) buffers.blockNumber(pos.buffer);
+                if (!pos.exclusive) {
+                    buffers.unlock(pos.buffer);
+                    buffers.lockExclusive(pos.buffer);
+                }
+                if (BtreePage.isIncompleteSplit(buffers.page(pos.buffer))) {
+                    int b = pos.buffer;
+                    pos.buffer = 0;
+                    finisher.finishSplit(index, b, pos.stack); // releases it
+                    pos.buffer = getBuffer(index, blkno, pos.exclusive);
+                } else if (!pos.exclusive) {
+                    buffers.unlock(pos.buffer);
+                    buffers.lockShared(pos.buffer);
+                }
+                continue;
+            }
             if (BtreePage.isRightmost(page)) {
                 return;
             }

@@ -14,10 +14,11 @@
  * Built pages and the empty metapage of a new index are XLOG_FPI records (log_newpage), the XLOG
  * resource manager's, after an XLOG_SMGR_CREATE / _TRUNCATE for the file.
  *
- * A split and the insert of its downlink into the parent are two records, as in PostgreSQL; a
- * crash between them leaves a right page without a downlink (PostgreSQL marks the left page
- * BTP_INCOMPLETE_SPLIT and the next inserter finishes the split; osgres does not yet: searches
- * still find the page through the left page's right-link).
+ * A split and the insert of its downlink into the parent are two records, as in PostgreSQL: the
+ * split's left half carries BTP_INCOMPLETE_SPLIT, and the insert of the downlink clears it
+ * (block 1 of XLOG_BTREE_INSERT_UPPER; the child's image in a split or new root of the parent).
+ * A crash in between leaves the mark; the next write descent through the page finishes the
+ * split (BtreeInsert.finishSplit); searches find the right half through the right-link meanwhile.
  *
  * Entry points: logInsert(), logImages(), logVacuum(), logNewPage(), smgrCreate(), smgrTruncate().
  * See also: BtreeRedo -- the replay; BtreeInsert, BtreeSort, BtreeVacuum.
@@ -51,6 +52,15 @@ final class BtreeWal {
 
     /** XLOG_BTREE_INSERT_LEAF / _UPPER for the item just put at offnum of the locked page. */
     void logInsert(RelFileLocator rel, int buffer, int offnum, byte[] item, boolean leaf) {
+        logInsert(rel, buffer, offnum, item, leaf, 0);
+    }
+
+    /**
+     * As above; {@code childBuf}, when not 0, is the left half of the split below whose
+     * BTP_INCOMPLETE_SPLIT mark this insert of its downlink cleared (block 1, as PostgreSQL's
+     * XLOG_BTREE_INSERT_UPPER): redo clears it too.
+     */
+    void logInsert(RelFileLocator rel, int buffer, int offnum, byte[] item, boolean leaf, int childBuf) {
         if (wal == null) {
             return;
         }
@@ -59,9 +69,16 @@ final class BtreeWal {
         data[1] = (byte) (offnum >>> 8);
         System.arraycopy(item, 0, data, 2, item.length);
         ByteBuffer page = buffers.page(buffer);
-        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_BTREE_ID, leaf ? XLOG_BTREE_INSERT_LEAF : XLOG_BTREE_INSERT_UPPER)
-                .block(0, rel, ForkNumber.MAIN, buffers.blockNumber(buffer), page, data).build());
+        WalRecord.Builder b = WalRecord.builder(WalRecord.RM_BTREE_ID, leaf ? XLOG_BTREE_INSERT_LEAF : XLOG_BTREE_INSERT_UPPER)
+                .block(0, rel, ForkNumber.MAIN, buffers.blockNumber(buffer), page, data);
+        if (childBuf != 0) {
+            b.block(1, rel, ForkNumber.MAIN, buffers.blockNumber(childBuf), buffers.page(childBuf));
+        }
+        long lsn = wal.insert(b.build());
         Page.setLsn(page, lsn);
+        if (childBuf != 0) {
+            Page.setLsn(buffers.page(childBuf), lsn);
+        }
     }
 
     /** XLOG_BTREE_VACUUM: the offsets deleteItems just removed from the locked page. */

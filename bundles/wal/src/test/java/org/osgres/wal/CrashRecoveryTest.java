@@ -354,6 +354,61 @@ class CrashRecoveryTest {
         bank.check(r); // row 2 is gone: no hint bit on disk claims its transaction committed
     }
 
+    /**
+     * A crash between a leaf split's record and the insert of its downlink: the WAL is cut just
+     * after the split (the parent's record never reached disk). Redo leaves the left half marked
+     * BTP_INCOMPLETE_SPLIT; scans find the right half through the right-link, and the next
+     * inserts finish the split before the right half splits in turn.
+     */
+    @Test
+    void aSplitWhoseDownlinkWasLostIsFinishedByTheNextInserter() throws Exception {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 1024); // nothing is evicted: the pages come from WAL alone
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 3000; aid++) {
+            bank.insert(s, t1, aid * 10, aid);
+            bank.committed.put(aid * 10, aid);
+        }
+        t1.commit();
+        Transaction t2 = s.begin();
+        for (int aid = 1; aid <= 400; aid++) {
+            bank.insert(s, t2, aid * 10 + 5, aid); // splits leaves in the middle of the key range
+        }
+        t2.commit();
+        s.xlog.flush(s.xlog.insertLsn());
+        // the last leaf split of t2, and the end of WAL cut right after it
+        long splitEnd = -1;
+        try (XLogReader reader = new XLogReader(s.xlog.segments(), s.xlog.timeline())) {
+            reader.begin(ControlFile.read(dir).checkPoint(), -1);
+            for (XLogReader.Read r = reader.next(); r != null; r = reader.next()) {
+                if (r.record().rmgrId() == org.osgres.api.wal.WalRecord.RM_BTREE_ID && r.record().rmgrInfo() == 0x30) {
+                    splitEnd = r.endLsn();
+                }
+            }
+        }
+        assertTrue(splitEnd > 0, "t2 split a leaf");
+        Path segment = dir.resolve("pg_wal").resolve(s.xlog.walFileName(splitEnd));
+        long segStart = splitEnd - splitEnd % (16L << 20);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) ((16L << 20) - (splitEnd - segStart))), splitEnd - segStart);
+            ch.force(true);
+        }
+
+        CrashStack r = new CrashStack(dir, 1024);
+        assertEquals(splitEnd, r.recovery.endLsn(), "redo ended after the split");
+        bank.check(r); // t2 is lost whole (its commit record was cut off); the index still finds every row
+        Transaction t3 = r.begin();
+        for (int aid = 1; aid <= 3000; aid++) {
+            bank.insert(r, t3, aid * 10 + 7, -aid); // every leaf splits again, the cut one's right half too
+            bank.committed.put(aid * 10 + 7, -aid);
+        }
+        t3.commit();
+        bank.check(r);
+        CrashStack again = new CrashStack(dir, 1024);
+        bank.check(again);
+    }
+
     private static byte[] block(Path file, long blkno) throws Exception {
         byte[] b = new byte[Page.SIZE];
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
