@@ -744,48 +744,17 @@ public final class Xlog implements WalInsert {
         } finally {
             insertLock.unlock();
         }
-        waitForCheckpointDelays();
+        checkpointDelays.awaitEarlier(); // commits whose record precedes the redo point set their bit first
         return redo;
     }
 
     // ---- DELAY_CHKPT_START ----
 
-    /** The commits between their commit record and their commit-log update (PGPROC.delayChkptFlags). */
-    private final java.util.Set<CheckpointDelay> checkpointDelays = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Object checkpointDelayLock = new Object();
+    private final CheckpointDelays checkpointDelays = new CheckpointDelays();
 
     @Override
     public CheckpointDelay delayCheckpointStart() {
-        CheckpointDelay[] self = new CheckpointDelay[1];
-        self[0] = () -> {
-            checkpointDelays.remove(self[0]);
-            synchronized (checkpointDelayLock) {
-                checkpointDelayLock.notifyAll();
-            }
-        };
-        checkpointDelays.add(self[0]);
-        return self[0];
-    }
-
-    /**
-     * CreateCheckPoint's GetVirtualXIDsDelayingChkpt wait: a commit whose record went in before
-     * the new redo pointer must have set its commit-log bit before the checkpoint writes the
-     * commit log, or redo (which starts at the redo pointer) would never set it.
-     */
-    private void waitForCheckpointDelays() {
-        java.util.List<CheckpointDelay> before = java.util.List.copyOf(checkpointDelays);
-        synchronized (checkpointDelayLock) {
-            for (CheckpointDelay d : before) {
-                while (checkpointDelays.contains(d)) {
-                    try {
-                        checkpointDelayLock.wait(10); // PostgreSQL sleeps 10 ms between looks, too
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
+        return checkpointDelays.delay();
     }
 
     @Override
