@@ -11,6 +11,8 @@
 #   e.g. bench/crash-tpcb.sh 20 1 8
 #        bench/crash-tpcb.sh 20 1 8 -c synchronous_commit=off   (then a lost tail is allowed:
 #        only the invariant and "no more than logged + clients" are checked)
+#        INIT_STEPS=dtGvp bench/crash-tpcb.sh 20 1 8   (pgbench -i -I STEPS: server-side data
+#        generation, for a server without COPY)
 #        TARGET=postgres bench/crash-tpcb.sh 20 1 8   (the same against PostgreSQL 15, for the
 #        recovery-time comparison; run as root it uses user pgref)
 set -euo pipefail
@@ -52,7 +54,7 @@ start() {
 }
 q() { psql -X -q -At -h 127.0.0.1 -p "$PORT" "${USER_OPT[@]}" -d postgres -c "$1"; }
 start
-pgbench -i -q -s "$SCALE" -h 127.0.0.1 -p "$PORT" "${USER_OPT[@]}" postgres > "$TMP/init.log" 2>&1 || { cat "$TMP/init.log"; exit 1; }
+pgbench -i -q ${INIT_STEPS:+-I "$INIT_STEPS"} -s "$SCALE" -h 127.0.0.1 -p "$PORT" "${USER_OPT[@]}" postgres > "$TMP/init.log" 2>&1 || { cat "$TMP/init.log"; exit 1; }
 
 recoveries=()
 for round in $(seq 1 "$ROUNDS"); do
