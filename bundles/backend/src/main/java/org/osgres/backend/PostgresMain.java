@@ -33,6 +33,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.Role;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.catalog.DatabaseInfo;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
@@ -47,6 +49,7 @@ import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.session.StartupInfo;
 import org.osgres.api.sql.SqlEngine;
+import org.osgres.api.xact.TransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,8 @@ public final class PostgresMain implements BackendService {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMain.class);
     /** Startup packet keys that are not settings. */
     private static final Set<String> CONNECTION_KEYS = Set.of("user", "database", "options", "replication");
-    /** The databases of a new cluster; the catalog (a later issue) will own this. */
-    private static final Set<String> DATABASES = Set.of("postgres", "template1");
+    /** The databases of a new cluster by oid, for a server without the catalog bundle. */
+    private static final Map<String, Integer> DATABASES = Map.of("postgres", 5, "template1", 1);
     private static final String TEMPLATE0 = "template0";
 
     private final SqlEngine engine;
@@ -68,6 +71,12 @@ public final class PostgresMain implements BackendService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DatabaseStatistics statistics;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TransactionManager transactions;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SystemCatalog catalog;
 
     @Activate
     public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
@@ -107,6 +116,7 @@ public final class PostgresMain implements BackendService {
                 protocol.run();
             } finally {
                 timeouts.stopAll();
+                session.abortAnyTransaction();
                 session.reportDisconnect(protocol.end());
                 logDisconnection(session, startup, status);
             }
@@ -140,13 +150,7 @@ public final class PostgresMain implements BackendService {
                     "role \"" + role.name() + "\" is not permitted to log in");
         }
         String database = startup.database();
-        if (TEMPLATE0.equals(database)) {
-            throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                    "database \"template0\" is not currently accepting connections");
-        }
-        if (!DATABASES.contains(database)) {
-            throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
-        }
+        int databaseOid = databaseOid(database);
         SessionSettings sessionSettings = new SessionSettings(settings);
         sessionSettings.setInternal("is_superuser", role.superuser() ? "on" : "off");
         sessionSettings.setInternal("session_authorization", startup.user());
@@ -161,7 +165,8 @@ public final class PostgresMain implements BackendService {
                 applyStartupSetting(sessionSettings, nv[0], nv[1]);
             }
         }
-        Session session = new Session(channel, key, interrupts, status, startup.user(), database, sessionSettings);
+        Session session = new Session(channel, key, interrupts, status, startup.user(), database, databaseOid,
+                sessionSettings, transactions);
         MessageBuilder m = new MessageBuilder();
         for (Map.Entry<String, String> change : sessionSettings.takeReportChanges().entrySet()) {
             BackendMessages.parameterStatus(m, change.getKey(), change.getValue());
@@ -169,6 +174,34 @@ public final class PostgresMain implements BackendService {
         BackendMessages.backendKeyData(m, key);
         channel.write(m);
         return session;
+    }
+
+    /** The database's oid from pg_database (InitPostgres' GetDatabaseTuple), or FATAL. */
+    private int databaseOid(String database) {
+        SystemCatalog c = catalog;
+        if (c == null) {
+            if (TEMPLATE0.equals(database)) {
+                throw notAccepting(database);
+            }
+            Integer oid = DATABASES.get(database);
+            if (oid == null) {
+                throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
+            }
+            return oid;
+        }
+        DatabaseInfo info = c.database(database);
+        if (info == null) {
+            throw PgException.fatal(SqlState.UNDEFINED_DATABASE, "database \"" + database + "\" does not exist");
+        }
+        if (!info.allowConnections()) {
+            throw notAccepting(database);
+        }
+        return info.oid();
+    }
+
+    private static PgException notAccepting(String database) {
+        return PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "database \"" + database + "\" is not currently accepting connections");
     }
 
     private static void applyStartupSetting(SessionSettings s, String name, String value) {

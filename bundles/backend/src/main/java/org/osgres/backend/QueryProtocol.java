@@ -102,6 +102,7 @@ final class QueryProtocol {
         this.engine = engine;
         this.session = session;
         this.timeouts = timeouts;
+        session.setCopyProtocol(new CopyProtocol(channel, out));
     }
 
     /** How the session ended (valid once run() has returned or thrown). */
@@ -308,21 +309,29 @@ final class QueryProtocol {
             readyForQuery();
             return;
         }
-        for (ParsedStatement stmt : parsed) {
+        for (int i = 0; i < parsed.size(); i++) {
+            ParsedStatement stmt = parsed.get(i);
             MDC.put(LogContext.COMMAND_TAG, stmt.commandName());
             checkNotAborted(stmt);
             PreparedStatement prepared = engine.prepare(stmt, new int[0], session);
             Portal portal = prepared.bind(List.of(), new short[0], new short[0], session);
+            ExecutionResult result;
             try {
                 if (!portal.columns().isEmpty()) {
                     BackendMessages.rowDescription(out, portal.columns());
                 }
-                ExecutionResult result = portal.execute(0, this::sendRow, session);
-                BackendMessages.commandComplete(out, result.commandTag());
+                result = portal.execute(0, this::sendRow, session);
             } finally {
                 portal.close();
             }
-            session.endImplicitTransaction(true);
+            // exec_simple_query: the statements of one message share an implicit transaction, which
+            // commits after the last one (or at a transaction statement), before CommandComplete
+            if (i == parsed.size() - 1 || isTransactionControl(stmt)) {
+                session.endImplicitTransaction(true);
+            } else {
+                session.statementDone();
+            }
+            BackendMessages.commandComplete(out, result.commandTag());
         }
         logDuration('Q'); // before ReadyForQuery, as exec_simple_query logs it
         readyForQuery();
@@ -471,6 +480,7 @@ final class QueryProtocol {
         if (result.suspended()) {
             BackendMessages.empty(out, BackendMessages.PORTAL_SUSPENDED);
         } else {
+            session.statementDone();
             BackendMessages.commandComplete(out, result.commandTag());
         }
     }
@@ -523,6 +533,14 @@ final class QueryProtocol {
 
     // ---- shared ------------------------------------------------------------------------------
 
+    /** BEGIN, COMMIT, ROLLBACK and the like (PostgreSQL: IsA(parsetree, TransactionStmt)). */
+    private static boolean isTransactionControl(ParsedStatement stmt) {
+        return switch (stmt.commandName()) {
+            case "BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK" -> true;
+            default -> false;
+        };
+    }
+
     private void checkNotAborted(ParsedStatement stmt) {
         if (session.transactionStatus() == TransactionStatus.FAILED && !stmt.isTransactionExit()) {
             throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
@@ -549,6 +567,9 @@ final class QueryProtocol {
         }
         if (e.hint() != null) {
             b.append("\nHINT:  ").append(e.hint());
+        }
+        if (e.context() != null) {
+            b.append("\nCONTEXT:  ").append(e.context());
         }
         if (statementText != null && logsErrorStatements()) {
             b.append("\nSTATEMENT:  ").append(statementText);

@@ -17,16 +17,28 @@ import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.session.Interrupts;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
+import org.osgres.api.xact.IsolationLevel;
+import org.osgres.api.xact.Transaction;
+import org.osgres.api.xact.TransactionManager;
+import org.osgres.api.xact.WaitContext;
 
 /**
  * The state of one session that statements see (PostgreSQL: the backend's globals, MyProcPid,
  * the transaction block state of xact.c and the session's GUCs): identity, settings,
- * transaction block, and notices to the client.
+ * transaction block, the current transaction, and notices to the client.
+ *
+ * <p>The transaction (xact.c's StartTransactionCommand / CommitTransactionCommand): a statement
+ * that needs one calls {@link #transaction()}, which begins it with the isolation level of
+ * BEGIN ISOLATION LEVEL / SET TRANSACTION, else default_transaction_isolation. Outside a block
+ * it ends with the statement (simple protocol) or at Sync (extended); inside one at COMMIT or
+ * ROLLBACK. An error aborts it at once, releasing its locks, and a block stays failed until
+ * ROLLBACK, as PostgreSQL's TBLOCK_ABORT.
  */
 final class Session implements SessionContext {
     /** pg_stat_activity's wait event of a session waiting for its client (PostgreSQL: WAIT_EVENT_CLIENT_READ). */
     static final String WAIT_CLIENT = "Client";
     static final String WAIT_CLIENT_READ = "ClientRead";
+    private static final String TRANSACTION_ISOLATION = "transaction_isolation";
 
     private final ClientChannel channel;
     private final BackendKey key;
@@ -35,7 +47,15 @@ final class Session implements SessionContext {
     private final String user;
     private final String database;
     private final SessionSettings settings;
+    /** The transaction manager, or null for a session without storage. */
+    private final TransactionManager transactions;
+    private final WaitContext waits;
+    private final int databaseOid;
     private TransactionStatus transaction = TransactionStatus.IDLE;
+    /** The running transaction, begun on first use; null between transactions. */
+    private Transaction current;
+    /** COPY's sub-protocol, set by the QueryProtocol that owns the output buffer. */
+    private CopyProtocol copy;
     private OffsetDateTime statementStart = OffsetDateTime.now();
     private OffsetDateTime blockStart;
     /** An implicit (single-statement) transaction runs and has not been counted yet. */
@@ -48,8 +68,12 @@ final class Session implements SessionContext {
     private boolean active;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
-            String database, SessionSettings settings) {
+            String database, int databaseOid, SessionSettings settings, TransactionManager transactions) {
         this.channel = channel;
+        this.databaseOid = databaseOid;
+        this.transactions = transactions;
+        this.waits = WaitContext.of(key.pid(), interrupts, () -> millisSetting("lock_timeout"),
+                () -> millisSetting("deadlock_timeout"));
         this.key = key;
         this.interrupts = interrupts;
         this.status = status;
@@ -120,8 +144,85 @@ final class Session implements SessionContext {
         return settings.get(name);
     }
 
+    /** A time setting in milliseconds, 0 when unreadable. */
+    private int millisSetting(String name) {
+        try {
+            return Integer.parseInt(settings.get(name));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public int databaseOid() {
+        return databaseOid;
+    }
+
+    @Override
+    public Transaction transaction() {
+        if (current == null && transactions != null) {
+            current = transactions.begin(isolationLevel(), waits);
+        }
+        return current;
+    }
+
+    /** XactIsoLevel for a new transaction: SET TRANSACTION / BEGIN ISOLATION LEVEL, else the default. */
+    private IsolationLevel isolationLevel() {
+        String level = settings.localValue(TRANSACTION_ISOLATION);
+        if (level == null) {
+            level = settings.get("default_transaction_isolation");
+        }
+        // SERIALIZABLE runs as REPEATABLE READ: osgres has no predicate locks (SSI) yet
+        return "repeatable read".equals(level) || "serializable".equals(level)
+                ? IsolationLevel.REPEATABLE_READ : IsolationLevel.READ_COMMITTED;
+    }
+
+    /** The end of a statement whose transaction goes on: later statements see what it wrote (CommandCounterIncrement). */
+    void statementDone() {
+        if (current != null) {
+            current.commandCounterIncrement();
+        }
+    }
+
+    /** Commits or aborts the running transaction, if one began; a failed commit aborts and throws. */
+    private void finishTransaction(boolean commit) {
+        Transaction tx = current;
+        current = null;
+        if (tx == null) {
+            return;
+        }
+        if (!commit) {
+            tx.abort();
+            return;
+        }
+        try {
+            tx.commit();
+        } catch (RuntimeException e) {
+            tx.abort();
+            throw e;
+        }
+    }
+
+    /** The session ends: a transaction still open is aborted (ShutdownPostgres' AbortOutOfAnyTransaction). */
+    void abortAnyTransaction() {
+        finishTransaction(false);
+    }
+
     @Override
     public void setSetting(String name, String internalValue, boolean local) {
+        if (TRANSACTION_ISOLATION.equals(name)) {
+            if (transaction == TransactionStatus.IDLE) {
+                notice(new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION can only be used in transaction blocks").withSeverity(Severity.WARNING));
+                return;
+            }
+            if (current != null) { // a statement of this transaction already ran with the level it began with
+                throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION,
+                        "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+            }
+            settings.set(name, internalValue, true, true);
+            return;
+        }
         if (local && transaction == TransactionStatus.IDLE) {
             notice(new PgException(SqlState.NO_ACTIVE_SQL_TRANSACTION,
                     "SET LOCAL can only be used in transaction blocks").withSeverity(Severity.WARNING));
@@ -153,6 +254,10 @@ final class Session implements SessionContext {
         }
         transaction = TransactionStatus.IN_BLOCK;
         implicitOpen = false; // the block takes the statement's transaction over
+        if (current != null && current.xid() == 0) {
+            // nothing written yet: let the block's first statement begin it, with BEGIN's isolation level
+            finishTransaction(false);
+        }
         blockStart = statementStart;
         status.setXactStart(blockStart);
         settings.blockStarted();
@@ -187,8 +292,12 @@ final class Session implements SessionContext {
         endBlock(false);
     }
 
-    /** An error inside a transaction block leaves it failed until ROLLBACK. */
+    /**
+     * An error: the transaction aborts now, releasing its locks (AbortCurrentTransaction); inside
+     * a block the block stays failed until ROLLBACK.
+     */
     void markFailedIfInBlock() {
+        finishTransaction(false);
         if (transaction == TransactionStatus.IN_BLOCK) {
             transaction = TransactionStatus.FAILED;
         }
@@ -197,6 +306,16 @@ final class Session implements SessionContext {
     /** Ends the implicit transaction of a statement run outside a block. */
     void endImplicitTransaction(boolean committed) {
         if (transaction == TransactionStatus.IDLE) {
+            try {
+                finishTransaction(committed);
+            } catch (RuntimeException e) {
+                settings.transactionEnded(false);
+                if (implicitOpen) {
+                    implicitOpen = false;
+                    countTransaction(false);
+                }
+                throw e;
+            }
             settings.transactionEnded(committed);
             if (implicitOpen) {
                 implicitOpen = false;
@@ -207,6 +326,15 @@ final class Session implements SessionContext {
 
     private void endBlock(boolean committed) {
         transaction = TransactionStatus.IDLE;
+        try {
+            finishTransaction(committed);
+        } catch (RuntimeException e) {
+            blockStart = null;
+            status.setXactStart(null);
+            settings.transactionEnded(false);
+            countTransaction(false);
+            throw e;
+        }
         blockStart = null;
         status.setXactStart(null);
         settings.transactionEnded(committed);
@@ -262,6 +390,28 @@ final class Session implements SessionContext {
         ErrorResponses.write(m, notice);
         try {
             channel.write(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void setCopyProtocol(CopyProtocol copy) {
+        this.copy = copy;
+    }
+
+    @Override
+    public java.io.InputStream copyIn(int columns) {
+        try {
+            return copy.copyIn(columns);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public java.io.OutputStream copyOut(int columns) {
+        try {
+            return copy.copyOut(columns);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -47,6 +47,11 @@ final class SessionSettings {
         return v != null ? v : server.get(key);
     }
 
+    /** The value SET LOCAL gave in this transaction, or null. */
+    String localValue(String name) {
+        return local.get(key(name));
+    }
+
     /**
      * A setting from the startup packet or the session's identity (PostgreSQL: source
      * PGC_S_CLIENT, context PGC_BACKEND): it becomes what RESET returns to.

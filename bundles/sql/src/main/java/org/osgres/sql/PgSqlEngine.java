@@ -176,6 +176,8 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.UpdateStmt u -> TableAnalyzer.update(u, an);
             case Ast.DeleteStmt d -> TableAnalyzer.delete(d, an);
             case Ast.TableStmt t -> DdlAnalyzer.plan(t, an);
+            case Ast.CopyStmt c -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "COPY is not supported by osgres yet").atPosition(Lexer.position(ps.source(), c.location()));
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };

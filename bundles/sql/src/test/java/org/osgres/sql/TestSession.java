@@ -163,6 +163,8 @@ final class TestSession implements SessionContext {
             define("integer_datetimes", GucType.BOOL, "", "on", "Datetimes are integer based.");
             define("password_encryption", GucType.STRING, "", "scram-sha-256", "Chooses the algorithm for encrypting passwords.");
             define("client_encoding", GucType.STRING, "", "UTF8", "Sets the client's character set encoding.");
+            define("transaction_isolation", GucType.ENUM, "", "read committed",
+                    "Sets the current transaction's isolation level.");
         }
 
         private void define(String name, GucType type, String unit, String boot, String desc) {

@@ -20,6 +20,7 @@ public class PgException extends RuntimeException {
     private String hint;
     private String logDetail;
     private int position;
+    private String context;
 
     public PgException(SqlState sqlState, String message) {
         super(message);
@@ -58,6 +59,20 @@ public class PgException extends RuntimeException {
     public PgException withHint(String hint) {
         this.hint = hint;
         return this;
+    }
+
+    /**
+     * Where it happened, as PostgreSQL's error context callbacks say it (errcontext(): "COPY t,
+     * line 3, column a: \"x\""). @since 1.2
+     */
+    public PgException withContext(String context) {
+        this.context = context;
+        return this;
+    }
+
+    /** The CONTEXT, or null. @since 1.2 */
+    public String context() {
+        return context;
     }
 
     /** Sets the cursor position: 1-based, in characters of the query text; 0 means none. */

@@ -21,6 +21,7 @@ public final class ErrorResponses {
     private static final char FIELD_DETAIL = 'D';
     private static final char FIELD_HINT = 'H';
     private static final char FIELD_POSITION = 'P';
+    private static final char FIELD_CONTEXT = 'W';
     private static final char FIELD_FILE = 'F';
     private static final char FIELD_LINE = 'L';
     private static final char FIELD_ROUTINE = 'R';
@@ -48,6 +49,9 @@ public final class ErrorResponses {
         }
         if (e.position() > 0) {
             field(out, FIELD_POSITION, Integer.toString(e.position()));
+        }
+        if (e.context() != null) {
+            field(out, FIELD_CONTEXT, e.context());
         }
         StackTraceElement origin = origin(e);
         if (origin != null) {

@@ -1,6 +1,6 @@
 /** Frontend/backend protocol v3: message framing and the client channel a backend talks through. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osgres.api.protocol;
 
 import org.osgi.annotation.bundle.Export;

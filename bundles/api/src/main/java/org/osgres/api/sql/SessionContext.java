@@ -85,6 +85,31 @@ public interface SessionContext {
         return null;
     }
 
+    /**
+     * COPY FROM STDIN (PostgreSQL: ReceiveCopyBegin and CopyGetData): tells the client to send
+     * text-format data for {@code columns} columns (CopyInResponse) and returns what it sends in
+     * CopyData messages; the stream ends at CopyDone. Reading throws PgException 57014 "COPY from
+     * stdin failed: ..." when the client sends CopyFail, and 08P01 for another message.
+     *
+     * @since 1.2
+     */
+    default java.io.InputStream copyIn(int columns) {
+        throw new PgException(org.osgres.api.error.SqlState.FEATURE_NOT_SUPPORTED,
+                "COPY FROM STDIN is not supported by this session");
+    }
+
+    /**
+     * COPY TO STDOUT (PostgreSQL: SendCopyBegin, CopySendEndOfRow, SendCopyEnd): tells the client
+     * text-format data for {@code columns} columns follows (CopyOutResponse); each write sends one
+     * CopyData message, close() sends CopyDone.
+     *
+     * @since 1.2
+     */
+    default java.io.OutputStream copyOut(int columns) {
+        throw new PgException(org.osgres.api.error.SqlState.FEATURE_NOT_SUPPORTED,
+                "COPY TO STDOUT is not supported by this session");
+    }
+
     /** The oid of the database connected to (MyDatabaseId); 0 when no catalog is installed. @since 1.2 */
     default int databaseOid() {
         return 0;

@@ -27,6 +27,7 @@ public record ParsedStatementImpl(Ast.Stmt stmt, String source, int start, int e
                 case ROLLBACK -> "ROLLBACK";
             };
             case Ast.UnsupportedStmt u -> u.tag();
+            case Ast.CopyStmt c -> "COPY";
             case Ast.CreateRoleStmt r -> "CREATE ROLE";
             case Ast.AlterRoleStmt r -> "ALTER ROLE";
             case Ast.RenameRoleStmt r -> "ALTER ROLE";

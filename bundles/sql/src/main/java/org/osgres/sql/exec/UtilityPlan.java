@@ -104,14 +104,23 @@ public final class UtilityPlan implements Plan {
                 ctx -> new Output(List.<Object[]>of(new Object[] {Guc.show(ctx.session(), s.name())}), "SHOW", false));
     }
 
+    /** BEGIN [ISOLATION LEVEL x]: the level is SET LOCAL transaction_isolation of the new block. */
+    private static void begin(EvalContext ctx, Ast.TransactionStmt t) {
+        boolean wasIdle = ctx.session().transactionStatus() == org.osgres.api.sql.TransactionStatus.IDLE;
+        ctx.session().beginBlock();
+        if (wasIdle && t.isolation() != null) {
+            ctx.session().setSetting("transaction_isolation", t.isolation(), true);
+        }
+    }
+
     public static UtilityPlan forTransaction(Ast.TransactionStmt t) {
         return new UtilityPlan(List.of(), ctx -> switch (t.kind()) {
             case BEGIN -> {
-                ctx.session().beginBlock();
+                begin(ctx, t);
                 yield tag("BEGIN");
             }
             case START -> {
-                ctx.session().beginBlock();
+                begin(ctx, t);
                 yield tag("START TRANSACTION");
             }
             case COMMIT -> tag(ctx.session().commitBlock());

@@ -112,7 +112,7 @@ public final class Ast {
 
     /** A statement (the stmt productions). */
     public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt,
-            RoleStmt, TableStmt {
+            RoleStmt, TableStmt, CopyStmt {
     }
 
     /** The table statements: DDL (DdlParser) and INSERT / UPDATE / DELETE (DmlParser). */
@@ -186,6 +186,17 @@ public final class Ast {
     }
 
     public record DeleteStmt(RangeVar table, Expr where, List<ResTarget> returning) implements TableStmt {
+    }
+
+    /**
+     * COPY (CopyStmt): a table with optional columns, or a query (TO only).
+     *
+     * @param file    the file name, or null for STDIN / STDOUT
+     * @param options generic option name to value: a String, Boolean.TRUE for a bare name, "*",
+     *                or a List of column names
+     */
+    public record CopyStmt(String schema, String table, List<String> columns, SelectStmt query, boolean from,
+            String file, boolean program, java.util.Map<String, Object> options, int location) implements Stmt {
     }
 
     /** The role statements (CreateRoleStmt, AlterRoleStmt, RenameStmt, DropRoleStmt, GrantRoleStmt). */
@@ -289,7 +300,8 @@ public final class Ast {
 
     public enum TxKind { BEGIN, START, COMMIT, ROLLBACK }
 
-    public record TransactionStmt(TxKind kind) implements Stmt {
+    /** isolation: the ISOLATION LEVEL given to BEGIN / START TRANSACTION, as transaction_isolation spells it, or null. */
+    public record TransactionStmt(TxKind kind, String isolation) implements Stmt {
     }
 
     /** A statement osgres recognises but cannot run yet; tag is its command tag. */

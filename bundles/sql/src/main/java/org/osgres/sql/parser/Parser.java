@@ -160,6 +160,8 @@ public final class Parser {
                     return UtilityParser.show(this);
                 case "begin", "start", "commit", "end", "rollback", "abort":
                     return UtilityParser.transaction(this);
+                case "copy":
+                    return CopyParser.copy(this);
                 case "create", "alter", "drop", "grant", "revoke":
                     if (RoleParser.isRoleStatement(this)) {
                         return switch (t.text()) {

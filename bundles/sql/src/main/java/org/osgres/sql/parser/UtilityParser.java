@@ -27,6 +27,17 @@ final class UtilityParser {
         } else if (ps.peek().isKeyword("session") && !ps.peekAt(1).isOp("=") && !ps.peekAt(1).isKeyword("to")) {
             ps.next();
         }
+        if (ps.peek().isKeyword("transaction") && !ps.peekAt(1).isOp("=") && !ps.peekAt(1).isKeyword("to")) {
+            // SET TRANSACTION transaction_mode_list: the isolation level as SET LOCAL transaction_isolation
+            Token at = ps.next();
+            String isolation = modes(ps);
+            if (isolation == null) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "SET TRANSACTION without ISOLATION LEVEL is not supported by osgres yet")
+                        .atPosition(Lexer.position(ps.src, at.start()));
+            }
+            return new Ast.SetStmt(Ast.SetKind.VALUE, "transaction_isolation", List.of(isolation), true);
+        }
         if (ps.peek().isKeyword("transaction") || ps.peek().isKeyword("constraints")
                 || ps.peek().isKeyword("role") || ps.peek().isKeyword("characteristics")) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
@@ -134,18 +145,19 @@ final class UtilityParser {
     static Ast.Stmt transaction(Parser ps) {
         Token t = ps.next();
         Ast.TxKind kind;
+        String isolation = null;
         switch (t.text()) {
             case "begin" -> {
                 kind = Ast.TxKind.BEGIN;
                 if (!ps.acceptKeyword("work")) {
                     ps.acceptKeyword("transaction");
                 }
-                modes(ps);
+                isolation = modes(ps);
             }
             case "start" -> {
                 kind = Ast.TxKind.START;
                 ps.expectKeyword("transaction");
-                modes(ps);
+                isolation = modes(ps);
             }
             case "commit", "end" -> {
                 kind = Ast.TxKind.COMMIT;
@@ -160,7 +172,7 @@ final class UtilityParser {
                 optWorkAndChain(ps);
             }
         }
-        return new Ast.TransactionStmt(kind);
+        return new Ast.TransactionStmt(kind, isolation);
     }
 
     private static void optWorkAndChain(Parser ps) {
@@ -173,9 +185,14 @@ final class UtilityParser {
         }
     }
 
-    /** transaction_mode_list: ISOLATION LEVEL ..., READ WRITE | READ ONLY, [NOT] DEFERRABLE. */
-    private static void modes(Parser ps) {
+    /**
+     * transaction_mode_list: ISOLATION LEVEL ..., READ WRITE | READ ONLY, [NOT] DEFERRABLE.
+     * Returns the last isolation level named, as transaction_isolation spells it, or null.
+     * READ ONLY and DEFERRABLE are accepted and not enforced yet.
+     */
+    private static String modes(Parser ps) {
         boolean first = true;
+        String isolation = null;
         while (true) {
             if (!first) {
                 ps.acceptPunct(',');
@@ -183,13 +200,17 @@ final class UtilityParser {
             if (ps.acceptKeyword("isolation")) {
                 ps.expectKeyword("level");
                 if (ps.acceptKeyword("serializable")) {
-                    // ok
+                    isolation = "serializable";
                 } else if (ps.acceptKeyword("repeatable")) {
                     ps.expectKeyword("read");
+                    isolation = "repeatable read";
                 } else {
                     ps.expectKeyword("read");
-                    if (!ps.acceptKeyword("committed")) {
+                    if (ps.acceptKeyword("committed")) {
+                        isolation = "read committed";
+                    } else {
                         ps.expectKeyword("uncommitted");
+                        isolation = "read uncommitted";
                     }
                 }
             } else if (ps.acceptKeyword("read")) {
@@ -199,7 +220,7 @@ final class UtilityParser {
             } else if (ps.acceptKeyword("not")) {
                 ps.expectKeyword("deferrable");
             } else if (!ps.acceptKeyword("deferrable")) {
-                return;
+                return isolation;
             }
             first = false;
         }
