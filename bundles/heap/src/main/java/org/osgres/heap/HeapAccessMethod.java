@@ -132,6 +132,21 @@ public final class HeapAccessMethod implements HeapAccess {
         }
     }
 
+    @Override
+    public ItemPointer insertFrozen(Relation rel, Object[] values) {
+        byte[] bytes = prepare(rel, values, TransactionIds.FROZEN, TransactionIds.FIRST_COMMAND_ID,
+                HeapTupleHeader.HEAP_XMIN_FROZEN);
+        int buffer = hio.getBufferForTuple(rel, bytes.length, 0);
+        try {
+            ItemPointer tid = putTuple(buffers.page(buffer), buffers.blockNumber(buffer), bytes);
+            buffers.markDirty(buffer);
+            return tid;
+        } finally {
+            buffers.unlock(buffer);
+            buffers.unpin(buffer);
+        }
+    }
+
     /** What one attempt found: the check, and the tuple's xmax and ctid then. */
     private record Attempt(UpdateCheck check, int xmax, int infomask, ItemPointer ctid) {
     }

@@ -33,6 +33,16 @@ public interface HeapAccess {
     ItemPointer insert(Relation rel, Transaction tx, Object[] values);
 
     /**
+     * Inserts a row as bootstrap does (PostgreSQL: heap_insert with HEAP_INSERT_FROZEN, as
+     * initdb's BKI rows end up after its VACUUM FREEZE): xmin FrozenTransactionId, hint bits
+     * HEAP_XMIN_FROZEN, command id 0, no transaction and no lock. For initdb's catalog rows only,
+     * before any backend runs.
+     *
+     * @since 1.1
+     */
+    ItemPointer insertFrozen(Relation rel, Object[] values);
+
+    /**
      * Replaces a row with a new version (heap_update): the old version gets xmax and a ctid
      * pointing at the new one.
      */
