@@ -151,11 +151,24 @@ public final class DdlCommands {
                         + "\" is a system catalog");
             }
             for (String n : catalog.dropTable(tx, t.oid(), cascade)) {
-                notice(ctx.session(), n);
+                if (!alsoDropped(n, names)) {
+                    notice(ctx.session(), n);
+                }
             }
             tx.commandCounterIncrement();
         }
         return "DROP TABLE";
+    }
+
+    /** A cascade notice about a table the same DROP names is no notice in PostgreSQL (one dependency walk). */
+    private static boolean alsoDropped(String notice, List<String> names) {
+        for (String name : names) {
+            String bare = split(name)[1];
+            if (notice.endsWith(" on table " + bare) || notice.endsWith(" on table " + name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static String truncate(EvalContext ctx, List<String> names, boolean cascade) {
