@@ -3,12 +3,10 @@
  * heap_form_tuple, heap_fill_tuple, heap_deform_tuple, with utils/adt's on-disk datum formats).
  *
  * Layout rules, as PostgreSQL's: after the header and the null bitmap (present when any value
- * is null), t_hoff is MAXALIGNed; each non-null value is aligned to its type's alignment, except
- * a varlena stored with a 1-byte header, which is never aligned. A varlena gets the 1-byte header
- * when its column's storage is not plain and its data is at most 126 bytes (VARATT_CAN_MAKE_SHORT),
- * else the 4-byte one. Pad bytes are zero, which is how a reader tells a 1-byte header (odd first
- * byte) from padding before an aligned 4-byte one.
+ * is null), t_hoff is MAXALIGNed; the data area follows, laid out by DatumLayout (alignment,
+ * short varlena headers, the datum formats), which the btree's index tuples share.
  *
+<<<<<<< HEAD
  * Datums: bool 1 byte; int2/int4/int8, float8 little-endian; date int4 days and timestamp int8
  * microseconds since 2000-01-01; text, varchar and bpchar UTF-8; numeric PostgreSQL's
  * NumericShort or NumericLong (NumericCodec). The catalogs' types: name NAMEDATALEN bytes, zero
@@ -19,29 +17,23 @@
  *
  * Entry points: form() (heap_form_tuple), deform() (heap_deform_tuple), dataSize().
  * See also: HeapTupleHeader; NumericCodec.
+=======
+ * Entry points: form() (heap_form_tuple), deform() (heap_deform_tuple).
+ * See also: HeapTupleHeader; org.osgres.heap.datum.DatumLayout.
+>>>>>>> btree
  */
 package org.osgres.heap;
 
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 
 import org.osgres.api.buffer.Page;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
-import org.osgres.api.heap.Attribute;
 import org.osgres.api.heap.TupleDesc;
+import org.osgres.heap.datum.DatumLayout;
 
 final class HeapTupleCodec {
-    /** VARATT_SHORT_MAX: the largest varlena, header included, a 1-byte header can hold. */
-    static final int VARATT_SHORT_MAX = 0x7F;
-    static final LocalDate POSTGRES_EPOCH_DATE = LocalDate.of(2000, 1, 1);
-    static final LocalDateTime POSTGRES_EPOCH = POSTGRES_EPOCH_DATE.atStartOfDay();
-
     private HeapTupleCodec() {
     }
 
@@ -50,6 +42,7 @@ final class HeapTupleCodec {
         return (natts + 7) / 8;
     }
 
+<<<<<<< HEAD
     private static int align(int off, int alignment) {
         return (off + alignment - 1) & -alignment;
     }
@@ -189,6 +182,8 @@ final class HeapTupleCodec {
         return att.storage() != 'p' && payload + 1 <= VARATT_SHORT_MAX;
     }
 
+=======
+>>>>>>> btree
     /**
      * Forms a tuple (heap_form_tuple): header with t_infomask2 natts, HASNULL/HASVARWIDTH,
      * t_hoff and the null bitmap; xmin, xmax, cid and ctid are left zero for the caller.
@@ -207,59 +202,21 @@ final class HeapTupleCodec {
             hasNull |= v == null;
         }
         byte[][] payloads = new byte[natts][];
-        int hoff = SIZE_WITH_BITMAP(hasNull, natts);
-        // heap_compute_data_size
-        int off = 0;
-        boolean hasVarWidth = false;
-        for (int i = 0; i < natts; i++) {
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            Attribute att = desc.get(i);
-            if (att.len() == -1) {
-                hasVarWidth = true;
-                byte[] payload = varlenaPayload(att, v);
-                payloads[i] = payload;
-                if (canBeShort(att, payload.length)) {
-                    off += 1 + payload.length;
-                } else {
-                    off = align(off, att.alignment()) + 4 + payload.length;
-                }
-            } else {
-                off = align(off, att.alignment()) + att.len();
-            }
-        }
-        int len = hoff + off;
+        int hoff = Page.maxAlign(HeapTupleHeader.SIZE + (hasNull ? bitmapLen(natts) : 0));
+        int len = hoff + DatumLayout.dataSize(desc, values, payloads);
         byte[] tuple = new byte[len];
         ByteBuffer buf = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
-        int infomask = (hasNull ? HeapTupleHeader.HEAP_HASNULL : 0) | (hasVarWidth ? HeapTupleHeader.HEAP_HASVARWIDTH : 0);
+        int infomask = (hasNull ? HeapTupleHeader.HEAP_HASNULL : 0)
+                | (DatumLayout.hasVarWidth(desc, values) ? HeapTupleHeader.HEAP_HASVARWIDTH : 0);
         buf.putShort(HeapTupleHeader.OFF_INFOMASK2, (short) natts);
         buf.putShort(HeapTupleHeader.OFF_INFOMASK, (short) infomask);
         buf.put(HeapTupleHeader.OFF_HOFF, (byte) hoff);
-        // heap_fill_tuple
-        int data = 0;
-        for (int i = 0; i < natts; i++) {
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            if (hasNull) {
-                tuple[HeapTupleHeader.OFF_BITS + i / 8] |= (byte) (1 << (i % 8));
-            }
-            Attribute att = desc.get(i);
-            if (att.len() == -1) {
-                byte[] payload = payloads[i];
-                if (canBeShort(att, payload.length)) {
-                    tuple[hoff + data] = (byte) (((1 + payload.length) << 1) | 0x01);
-                    System.arraycopy(payload, 0, tuple, hoff + data + 1, payload.length);
-                    data += 1 + payload.length;
-                } else {
-                    data = align(data, att.alignment());
-                    buf.putInt(hoff + data, (4 + payload.length) << 2);
-                    System.arraycopy(payload, 0, tuple, hoff + data + 4, payload.length);
-                    data += 4 + payload.length;
+        if (hasNull) {
+            for (int i = 0; i < natts; i++) {
+                if (values[i] != null) {
+                    tuple[HeapTupleHeader.OFF_BITS + i / 8] |= (byte) (1 << (i % 8));
                 }
+<<<<<<< HEAD
             } else if (!att.byVal()) {
                 data = align(data, att.alignment());
                 byte[] name = nameBytes(v); // the one fixed-length by-reference type: name
@@ -269,11 +226,15 @@ final class HeapTupleCodec {
                 data = align(data, att.alignment());
                 putByVal(buf, hoff + data, att, v);
                 data += att.len();
+=======
+>>>>>>> btree
             }
         }
+        DatumLayout.fill(desc, values, payloads, buf, hoff);
         return tuple;
     }
 
+<<<<<<< HEAD
     @SuppressWarnings("checkstyle:MethodName")
     private static int SIZE_WITH_BITMAP(boolean hasNull, int natts) {
         return Page.maxAlign(HeapTupleHeader.SIZE + (hasNull ? bitmapLen(natts) : 0));
@@ -302,14 +263,15 @@ final class HeapTupleCodec {
         return s.isEmpty() ? 0 : (byte) s.charAt(0);
     }
 
+=======
+>>>>>>> btree
     /** Deforms a tuple's bytes (heap_deform_tuple); attributes past the tuple's natts are null. */
     static Object[] deform(TupleDesc desc, ByteBuffer t, int start) {
-        int natts = desc.size();
-        Object[] values = new Object[natts];
         int infomask = HeapTupleHeader.infomask(t, start);
         int tupNatts = HeapTupleHeader.infomask2(t, start) & HeapTupleHeader.HEAP_NATTS_MASK;
         boolean hasNull = (infomask & HeapTupleHeader.HEAP_HASNULL) != 0;
         int hoff = HeapTupleHeader.hoff(t, start);
+<<<<<<< HEAD
         int off = 0;
         int limit = Math.min(natts, tupNatts);
         for (int i = 0; i < limit; i++) {
@@ -380,5 +342,9 @@ final class HeapTupleCodec {
             case Attribute.TIMESTAMP -> POSTGRES_EPOCH.plus(t.getLong(pos), ChronoUnit.MICROS);
             default -> throw new IllegalArgumentException("not a by-value type: " + att.typeOid());
         };
+=======
+        return DatumLayout.deform(desc, t, start + hoff, Math.min(desc.size(), tupNatts),
+                i -> hasNull && (t.get(start + HeapTupleHeader.OFF_BITS + i / 8) & (1 << (i % 8))) == 0);
+>>>>>>> btree
     }
 }

@@ -45,7 +45,7 @@ final class StorageFixture {
     final SystemCatalogImpl catalog;
     final PgSqlEngine engine;
 
-    StorageFixture(Path dir, int sharedBuffers, IndexAccess indexes) {
+    StorageFixture(Path dir, int sharedBuffers, boolean withIndexes) {
         this.dir = dir;
         org.osgres.testing.TestSettings settings = org.osgres.testing.TestSettings.of(dir, sharedBuffers);
         SharedMemoryArea shm = new SharedMemoryArea(ShmemSizing.of(sharedBuffers, -1, 10).total(),
@@ -58,6 +58,7 @@ final class StorageFixture {
         this.engine = SessionGoldenTest.engineWithRoles();
         engine.services().setHeap(heap);
         engine.services().setCatalog(catalog);
+        IndexAccess indexes = withIndexes ? TestIndexes.create(buffers, heap) : null;
         if (indexes != null) {
             catalog.setIndexAccess(indexes);
             engine.services().setIndexAccess(indexes);

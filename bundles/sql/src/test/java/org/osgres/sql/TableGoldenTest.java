@@ -20,7 +20,7 @@ class TableGoldenTest {
 
     @Test
     void tableStatementsMatchPostgreSql() throws Exception {
-        StorageFixture storage = new StorageFixture(dir, 256, TestIndexes.create());
+        StorageFixture storage = new StorageFixture(dir, 256, true);
         try {
             TestSession session = storage.session(4242);
             List<String> failures = new ArrayList<>();

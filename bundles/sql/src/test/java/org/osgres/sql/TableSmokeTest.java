@@ -11,7 +11,7 @@ class TableSmokeTest {
 
     @Test
     void smoke() {
-        StorageFixture storage = new StorageFixture(dir, 256, TestIndexes.create());
+        StorageFixture storage = new StorageFixture(dir, 256, true);
         TestSession s = storage.session(1);
         for (String sql : new String[] {
             "CREATE TABLE t (id int NOT NULL, name varchar(10) NOT NULL, code char(4), amount numeric(8,2) DEFAULT 0, flag boolean DEFAULT true, ts timestamp)",

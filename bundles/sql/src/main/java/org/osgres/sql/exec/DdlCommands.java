@@ -18,6 +18,7 @@ import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.heap.Relation;
+import org.osgres.api.index.IndexAccess;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
 import org.osgres.api.xact.LockMode;
@@ -316,12 +317,17 @@ public final class DdlCommands {
         for (TableInfo t : tables) {
             ctx.session().interrupts().check();
             Relation rel = t.heap();
-            if (!t.indexes().isEmpty()) {
-                // removing dead tuples needs the index cleanup pass (IndexAccess.bulkDelete), which
-                // the heap's vacuum does not call yet: leave tables with indexes alone
+            if (t.indexes().isEmpty()) {
+                ctx.services().heap().vacuum(rel, tx);
                 continue;
             }
-            ctx.services().heap().vacuum(rel, tx);
+            // lazy_vacuum_all_indexes: each index drops its entries for the dead tuples first
+            IndexAccess am = ctx.services().indexes();
+            ctx.services().heap().vacuum(rel, tx, isDead -> {
+                for (IndexInfo ix : t.indexes()) {
+                    am.bulkDelete(ix.index(), isDead);
+                }
+            });
         }
         return "VACUUM";
     }
