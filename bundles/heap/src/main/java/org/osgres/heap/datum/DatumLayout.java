@@ -13,7 +13,11 @@
  *
  * Datums: bool 1 byte; int2/int4/int8, float8 little-endian; date int4 days and timestamp int8
  * microseconds since 2000-01-01; text, varchar and bpchar UTF-8; numeric PostgreSQL's
- * NumericShort or NumericLong (NumericCodec).
+ * NumericShort or NumericLong (NumericCodec). The catalogs' types: name NAMEDATALEN bytes, zero
+ * padded (fixed length, not by value); oid, regproc, xid int4; "char" one byte; float4
+ * little-endian; pg_node_tree as text; int2vector, oidvector, int2[] and oid[] PostgreSQL's
+ * one-dimensional ArrayType without nulls (ndim, dataoffset 0, elemtype, dim, lbound, elements);
+ * text[] the same with 4-byte-header text elements aligned to 4.
  *
  * Entry points: dataSize() + fill() (forming), start(), length(), value(), deform() (reading).
  * Users: org.osgres.heap.HeapTupleCodec (heap tuples), the btree bundle (index tuples).
@@ -23,6 +27,7 @@ package org.osgres.heap.datum;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -48,10 +53,130 @@ public final class DatumLayout {
     /** A value's varlena data (without header): UTF-8 for the string types, NumericCodec for numeric. */
     public static byte[] varlenaPayload(Attribute att, Object value) {
         return switch (att.typeOid()) {
-            case Attribute.TEXT, Attribute.VARCHAR, Attribute.BPCHAR -> value.toString().getBytes(StandardCharsets.UTF_8);
+            case Attribute.TEXT, Attribute.VARCHAR, Attribute.BPCHAR, Attribute.PG_NODE_TREE ->
+                value.toString().getBytes(StandardCharsets.UTF_8);
             case Attribute.NUMERIC -> NumericCodec.encode(toBigDecimal(value));
-            default -> throw new IllegalArgumentException("not a varlena type: " + att.typeOid());
+            case Attribute.INT2VECTOR -> arrayPayload(Attribute.INT2, 0, shorts(value));
+            case Attribute.INT2_ARRAY -> arrayPayload(Attribute.INT2, 1, shorts(value));
+            case Attribute.OIDVECTOR -> arrayPayload(Attribute.OID, 0, ints(value));
+            case Attribute.OID_ARRAY -> arrayPayload(Attribute.OID, 1, ints(value));
+            case Attribute.TEXT_ARRAY -> textArrayPayload((String[]) value);
+            default -> throw new IllegalArgumentException("the heap stores only NULL in columns of type " + att.typeOid());
         };
+    }
+
+    private static int[] shorts(Object value) {
+        short[] s = (short[]) value;
+        int[] v = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            v[i] = s[i];
+        }
+        return v;
+    }
+
+    private static int[] ints(Object value) {
+        return (int[]) value;
+    }
+
+    /**
+     * A one-dimensional array without nulls (utils/array.h ArrayType; int2vector and oidvector
+     * are the same with lower bound 0): ndim, dataoffset 0, elemtype, dim, lbound, then the
+     * elements at ARR_OVERHEAD_NONULLS(1) = 24 bytes from the varlena's start. An empty int2[] or
+     * oid[] has ndim 0 and no dims; an empty vector keeps ndim 1 with dim 0 (buildint2vector).
+     */
+    private static byte[] arrayPayload(int elemType, int lbound, int[] elems) {
+        int elemLen = elemType == Attribute.INT2 ? 2 : 4;
+        boolean empty = elems.length == 0 && lbound == 1;
+        ByteBuffer b = ByteBuffer.allocate(empty ? 12 : 20 + elems.length * elemLen).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(empty ? 0 : 1).putInt(0).putInt(elemType);
+        if (!empty) {
+            b.putInt(elems.length).putInt(lbound);
+            for (int e : elems) {
+                if (elemLen == 2) {
+                    b.putShort((short) e);
+                } else {
+                    b.putInt(e);
+                }
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * A one-dimensional text[] without nulls: after the 20 header bytes each element is a
+     * varlena with a 4-byte header, aligned to 4 bytes from the array's start, the last one
+     * padded too (construct_md_array).
+     */
+    private static byte[] textArrayPayload(String[] elems) {
+        if (elems.length == 0) {
+            return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(0).putInt(Attribute.TEXT).array();
+        }
+        byte[][] bytes = new byte[elems.length][];
+        int size = 20;
+        for (int i = 0; i < elems.length; i++) {
+            bytes[i] = elems[i].getBytes(StandardCharsets.UTF_8);
+            size = align(size + 4 + 4 + bytes[i].length, 4) - 4;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(1).putInt(0).putInt(Attribute.TEXT).putInt(elems.length).putInt(1);
+        int pos = 20;
+        for (byte[] e : bytes) {
+            b.putInt(pos, (4 + e.length) << 2);
+            b.put(pos + 4, e);
+            pos = align(pos + 4 + 4 + e.length, 4) - 4;
+        }
+        return b.array();
+    }
+
+    private static String[] textArrayValue(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        int n = b.getInt(0) == 0 ? 0 : b.getInt(12);
+        String[] v = new String[n];
+        int pos = 20;
+        for (int i = 0; i < n; i++) {
+            int len = (b.getInt(pos) >>> 2) - 4;
+            v[i] = new String(payload, pos + 4, len, StandardCharsets.UTF_8);
+            pos = align(pos + 4 + 4 + len, 4) - 4;
+        }
+        return v;
+    }
+
+    private static Object arrayValue(int typeOid, byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        int ndim = b.getInt(0);
+        int n = ndim == 0 ? 0 : b.getInt(12);
+        boolean int2 = typeOid == Attribute.INT2VECTOR || typeOid == Attribute.INT2_ARRAY;
+        if (int2) {
+            short[] v = new short[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = b.getShort(20 + 2 * i);
+            }
+            return v;
+        }
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = b.getInt(20 + 4 * i);
+        }
+        return v;
+    }
+
+    /** A name's bytes (namein): UTF-8, cut to NAMEDATALEN - 1 bytes at a character boundary. */
+    public static byte[] nameBytes(Object value) {
+        String s = value.toString();
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        while (b.length > Attribute.NAMEDATALEN - 1) {
+            s = s.substring(0, s.offsetByCodePoints(s.length(), -1));
+            b = s.getBytes(StandardCharsets.UTF_8);
+        }
+        return b;
+    }
+
+    private static byte charByte(Object v) {
+        if (v instanceof Character c) {
+            return (byte) c.charValue();
+        }
+        String s = v.toString();
+        return s.isEmpty() ? 0 : (byte) s.charAt(0);
     }
 
     private static BigDecimal toBigDecimal(Object value) {
@@ -126,6 +251,10 @@ public final class DatumLayout {
                     buf.put(dataStart + data + 4, payload);
                     data += 4 + payload.length;
                 }
+            } else if (!att.byVal()) {
+                data = align(data, att.alignment());
+                buf.put(dataStart + data, nameBytes(v)); // the one fixed-length by-reference type: name
+                data += att.len();
             } else {
                 data = align(data, att.alignment());
                 putByVal(buf, dataStart + data, att, v);
@@ -138,7 +267,9 @@ public final class DatumLayout {
         switch (att.typeOid()) {
             case Attribute.BOOL -> buf.put(pos, (byte) (((Boolean) v) ? 1 : 0));
             case Attribute.INT2 -> buf.putShort(pos, ((Number) v).shortValue());
-            case Attribute.INT4 -> buf.putInt(pos, ((Number) v).intValue());
+            case Attribute.INT4, Attribute.OID, Attribute.REGPROC, Attribute.XID -> buf.putInt(pos, ((Number) v).intValue());
+            case Attribute.CHAR -> buf.put(pos, charByte(v));
+            case Attribute.FLOAT4 -> buf.putFloat(pos, ((Number) v).floatValue());
             case Attribute.INT8 -> buf.putLong(pos, ((Number) v).longValue());
             case Attribute.FLOAT8 -> buf.putDouble(pos, ((Number) v).doubleValue());
             case Attribute.DATE -> buf.putInt(pos, (int) ChronoUnit.DAYS.between(POSTGRES_EPOCH_DATE, (LocalDate) v));
@@ -174,6 +305,15 @@ public final class DatumLayout {
 
     /** The value of the attribute at pos (fetchatt). */
     public static Object value(Attribute att, ByteBuffer t, int pos) {
+        if (att.len() != -1 && !att.byVal()) {
+            int n = 0;
+            while (n < att.len() && t.get(pos + n) != 0) {
+                n++;
+            }
+            byte[] name = new byte[n];
+            t.get(pos, name);
+            return new String(name, StandardCharsets.UTF_8);
+        }
         if (att.len() != -1) {
             return getByVal(t, pos, att);
         }
@@ -182,7 +322,12 @@ public final class DatumLayout {
         t.get(pos + hdr, bytes);
         return switch (att.typeOid()) {
             case Attribute.NUMERIC -> NumericCodec.decode(bytes);
-            default -> new String(bytes, StandardCharsets.UTF_8);
+            case Attribute.INT2VECTOR, Attribute.INT2_ARRAY, Attribute.OIDVECTOR, Attribute.OID_ARRAY ->
+                arrayValue(att.typeOid(), bytes);
+            case Attribute.TEXT_ARRAY -> textArrayValue(bytes);
+            case Attribute.TEXT, Attribute.VARCHAR, Attribute.BPCHAR, Attribute.PG_NODE_TREE ->
+                new String(bytes, StandardCharsets.UTF_8);
+            default -> bytes;
         };
     }
 
@@ -190,7 +335,9 @@ public final class DatumLayout {
         return switch (att.typeOid()) {
             case Attribute.BOOL -> t.get(pos) != 0;
             case Attribute.INT2 -> t.getShort(pos);
-            case Attribute.INT4 -> t.getInt(pos);
+            case Attribute.INT4, Attribute.OID, Attribute.REGPROC, Attribute.XID -> t.getInt(pos);
+            case Attribute.CHAR -> t.get(pos) == 0 ? "" : String.valueOf((char) (t.get(pos) & 0xff));
+            case Attribute.FLOAT4 -> t.getFloat(pos);
             case Attribute.INT8 -> t.getLong(pos);
             case Attribute.FLOAT8 -> t.getDouble(pos);
             case Attribute.DATE -> POSTGRES_EPOCH_DATE.plusDays(t.getInt(pos));
