@@ -82,20 +82,33 @@ public final class DdlAnalyzer {
         }
     }
 
+    private static PgException multiplePrimaryKeys(Analyzer an, Ast.CreateTableStmt c, int location) {
+        String table = c.table().name().substring(c.table().name().lastIndexOf('.') + 1);
+        return an.error(SqlState.INVALID_TABLE_DEFINITION, "multiple primary keys for table \"" + table
+                + "\" are not allowed", location);
+    }
+
     private static Plan createTable(Ast.CreateTableStmt c, Analyzer an) {
         List<ColumnInfo> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> primaryColumns = new HashSet<>();
         List<DdlCommands.KeySpec> keys = new ArrayList<>();
         List<DdlCommands.ForeignKey> fks = new ArrayList<>();
-        for (Ast.TableConstraint tc : c.constraints()) {
-            if (tc.type() == 'p') {
-                primaryColumns.addAll(tc.columns());
-            }
-        }
+        int primaryKeys = 0;
         for (Ast.ColumnDef d : c.columns()) {
             if (d.primaryKey()) {
                 primaryColumns.add(d.name());
+                if (++primaryKeys > 1) {
+                    throw multiplePrimaryKeys(an, c, d.primaryKeyLocation());
+                }
+            }
+        }
+        for (Ast.TableConstraint tc : c.constraints()) {
+            if (tc.type() == 'p') {
+                primaryColumns.addAll(tc.columns());
+                if (++primaryKeys > 1) {
+                    throw multiplePrimaryKeys(an, c, tc.location());
+                }
             }
         }
         int attnum = 0;

@@ -341,8 +341,8 @@ public final class TableAnalyzer {
         for (Ast.SetClause sc : s.sets()) {
             ColumnInfo col = column(an, t, sc.column(), sc.location());
             if (projection[col.attnum() - 1] != null) {
-                throw an.error(SqlState.SYNTAX_ERROR, "multiple assignments to same column \"" + sc.column() + "\"",
-                        sc.location());
+                throw new PgException(SqlState.SYNTAX_ERROR, "multiple assignments to same column \""
+                        + sc.column() + "\"");
             }
             projection[col.attnum() - 1] = sc.value() instanceof Ast.SetToDefault ? columnDefault(an, col)
                     : assign(an, an.transform(sc.value()), col, sc.value().location());

@@ -100,34 +100,36 @@ public final class DdlCommands {
         }
         TableInfo t = catalog.createTable(tx, new TableSpec(sn[0], sn[1], columns, fillfactor), searchPath);
         tx.commandCounterIncrement();
-        addKeys(ctx, t, keys, foreignKeys);
+        addKeys(ctx, t, keys, foreignKeys, false);
         return "CREATE TABLE";
     }
 
-    private static void addKeys(EvalContext ctx, TableInfo t, List<KeySpec> keys, List<ForeignKey> foreignKeys) {
+    private static void addKeys(EvalContext ctx, TableInfo t, List<KeySpec> keys, List<ForeignKey> foreignKeys,
+            boolean alter) {
         Transaction tx = Tables.transaction(ctx.session());
         RelationCatalog catalog = catalog(ctx);
         for (KeySpec k : keys) {
-            catalog.createIndex(tx, new IndexSpec(t.oid(), k.name(), attnums(t, k.columns()), true, k.primary(), true,
+            catalog.createIndex(tx, new IndexSpec(t.oid(), k.name(), attnums(t, k.columns(), alter), true, k.primary(), true,
                     false));
             tx.commandCounterIncrement();
         }
         for (ForeignKey fk : foreignKeys) {
             TableInfo ref = openTable(ctx, fk.refTable(), LockMode.SHARE_ROW_EXCLUSIVE, false);
             TableInfo self = catalog.table(tx, t.oid());
-            catalog.addForeignKey(tx, new ForeignKeySpec(t.oid(), fk.name(), attnums(self, fk.columns()), ref.oid(),
-                    fk.refColumns().isEmpty() ? List.of() : attnums(ref, fk.refColumns()), fk.onUpdate(),
+            catalog.addForeignKey(tx, new ForeignKeySpec(t.oid(), fk.name(), attnums(self, fk.columns(), alter), ref.oid(),
+                    fk.refColumns().isEmpty() ? List.of() : attnums(ref, fk.refColumns(), false), fk.onUpdate(),
                     fk.onDelete()));
             tx.commandCounterIncrement();
         }
     }
 
-    /** Column names to attnums; 42703 "column \"x\" named in key does not exist". */
-    private static List<Integer> attnums(TableInfo t, List<String> names) {
+    /** Column names to attnums; 42703 as CREATE TABLE ("named in key") or ALTER TABLE says it. */
+    private static List<Integer> attnums(TableInfo t, List<String> names, boolean alter) {
         List<Integer> out = new ArrayList<>();
         for (String n : names) {
-            ColumnInfo c = t.column(n).orElseThrow(() -> new PgException(SqlState.UNDEFINED_COLUMN,
-                    "column \"" + n + "\" named in key does not exist"));
+            ColumnInfo c = t.column(n).orElseThrow(() -> new PgException(SqlState.UNDEFINED_COLUMN, alter
+                    ? "column \"" + n + "\" of relation \"" + t.name() + "\" does not exist"
+                    : "column \"" + n + "\" named in key does not exist"));
             out.add(c.attnum());
         }
         return out;
@@ -223,7 +225,7 @@ public final class DdlCommands {
             throw new PgException(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied: \"" + t.name()
                     + "\" is a system catalog");
         }
-        addKeys(ctx, t, keys, foreignKeys);
+        addKeys(ctx, t, keys, foreignKeys, true);
         return "ALTER TABLE";
     }
 

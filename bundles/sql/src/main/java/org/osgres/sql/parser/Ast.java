@@ -129,7 +129,7 @@ public final class Ast {
      * DEFAULT expression's source text (stored in the catalog and parsed again when used).
      */
     public record ColumnDef(String name, TypeName type, boolean notNull, String defaultText, Expr defaultExpr,
-            boolean primaryKey, boolean unique, References references, int location) {
+            boolean primaryKey, boolean unique, References references, int location, int primaryKeyLocation) {
     }
 
     /** A table constraint: type 'p' PRIMARY KEY, 'u' UNIQUE, 'f' FOREIGN KEY; name may be null. */

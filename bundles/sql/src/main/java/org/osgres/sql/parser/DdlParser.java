@@ -211,6 +211,7 @@ final class DdlParser {
         String defaultText = null;
         Expr defaultExpr = null;
         boolean primaryKey = false;
+        int primaryKeyLocation = -1;
         boolean unique = false;
         Ast.References references = null;
         while (true) {
@@ -232,6 +233,7 @@ final class DdlParser {
                 ps.p++;
                 ps.expectKeyword("key");
                 primaryKey = true;
+                primaryKeyLocation = t.start();
             } else if (ps.acceptKeyword("unique")) {
                 unique = true;
             } else if (ps.acceptKeyword("references")) {
@@ -243,7 +245,7 @@ final class DdlParser {
             }
         }
         return new Ast.ColumnDef(name, type, notNull, defaultText, defaultExpr, primaryKey, unique, references,
-                start.start());
+                start.start(), primaryKeyLocation);
     }
 
     private static Ast.References references(Parser ps) {
