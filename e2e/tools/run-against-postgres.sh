@@ -10,7 +10,14 @@ export JAVA_HOME
 id pgref >/dev/null 2>&1 || useradd -m pgref
 W=$(mktemp -d /tmp/osgres-e2e-ref-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-ln -s "$E2E/src" "$W/src"
+# the e2e tests and the shared test helpers they use (test-support, without TestSettings,
+# which needs the osgres api)
+mkdir -p "$W/src/test/java/org/osgres/testing"
+ln -s "$E2E/src/test/java/org/osgres/e2e" "$W/src/test/java/org/osgres/e2e"
+ln -s "$E2E/src/test/resources" "$W/src/test/resources"
+for f in "$E2E"/../test-support/src/main/java/org/osgres/testing/*.java; do
+  [ "$(basename "$f")" = TestSettings.java ] || ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$W/src/test/java/org/osgres/testing/"
+done
 # the e2e pom without the reactor (the distribution dependency and the parent)
 cat > "$W/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -23,6 +30,7 @@ cat > "$W/pom.xml" <<POM
   <dependencies>
     <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>42.7.5</version><scope>test</scope></dependency>
     <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><scope>test</scope></dependency>
+    <dependency><groupId>com.unboundid</groupId><artifactId>unboundid-ldapsdk</artifactId><version>7.0.3</version><scope>test</scope></dependency>
   </dependencies>
   <build><plugins>
     <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>

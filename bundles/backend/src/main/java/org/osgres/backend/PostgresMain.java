@@ -33,6 +33,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.Role;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.catalog.DatabaseInfo;
 import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.config.Settings;
@@ -77,6 +78,9 @@ public final class PostgresMain implements BackendService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SystemCatalog catalog;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BufferManager buffers;
 
     @Activate
     public PostgresMain(@Reference SqlEngine engine, @Reference Settings settings, @Reference RoleCatalog roles) {
@@ -166,7 +170,7 @@ public final class PostgresMain implements BackendService {
             }
         }
         Session session = new Session(channel, key, interrupts, status, startup.user(), database, databaseOid,
-                sessionSettings, transactions);
+                sessionSettings, transactions, buffers);
         MessageBuilder m = new MessageBuilder();
         for (Map.Entry<String, String> change : sessionSettings.takeReportChanges().entrySet()) {
             BackendMessages.parameterStatus(m, change.getKey(), change.getValue());

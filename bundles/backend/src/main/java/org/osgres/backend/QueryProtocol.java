@@ -526,7 +526,11 @@ final class QueryProtocol {
 
     private void closePortals() {
         for (Portal p : portals.values()) {
-            p.close();
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing a portal failed", e);
+            }
         }
         portals.clear();
     }
@@ -592,11 +596,10 @@ final class QueryProtocol {
         if (e.sqlState() != SqlState.IN_FAILED_SQL_TRANSACTION) {
             logError(e);
         }
+        // AtAbort_Portals: the transaction's portals go (releasing their pins) before it aborts
+        closePortals();
         session.markFailedIfInBlock();
         session.endImplicitTransaction(false);
-        if (session.transactionStatus() == TransactionStatus.IDLE) {
-            closePortals();
-        }
         sendError(e);
         if (extended) {
             ignoreTillSync = true;

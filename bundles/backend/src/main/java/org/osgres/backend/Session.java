@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 
+import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
@@ -18,9 +19,12 @@ import org.osgres.api.session.Interrupts;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.TransactionStatus;
 import org.osgres.api.xact.IsolationLevel;
+import org.osgres.api.xact.LockTag;
 import org.osgres.api.xact.Transaction;
 import org.osgres.api.xact.TransactionManager;
 import org.osgres.api.xact.WaitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one session that statements see (PostgreSQL: the backend's globals, MyProcPid,
@@ -35,10 +39,13 @@ import org.osgres.api.xact.WaitContext;
  * ROLLBACK, as PostgreSQL's TBLOCK_ABORT.
  */
 final class Session implements SessionContext {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** pg_stat_activity's wait event of a session waiting for its client (PostgreSQL: WAIT_EVENT_CLIENT_READ). */
     static final String WAIT_CLIENT = "Client";
     static final String WAIT_CLIENT_READ = "ClientRead";
     private static final String TRANSACTION_ISOLATION = "transaction_isolation";
+    /** pg_stat_activity's wait_event_type of a heavyweight lock wait (PG_WAIT_LOCK). */
+    static final String WAIT_LOCK = "Lock";
 
     private final ClientChannel channel;
     private final BackendKey key;
@@ -54,6 +61,8 @@ final class Session implements SessionContext {
     private TransactionStatus transaction = TransactionStatus.IDLE;
     /** The running transaction, begun on first use; null between transactions. */
     private Transaction current;
+    /** The buffer manager whose pins an abort releases, or null. */
+    private final BufferManager buffers;
     /** COPY's sub-protocol, set by the QueryProtocol that owns the output buffer. */
     private CopyProtocol copy;
     private OffsetDateTime statementStart = OffsetDateTime.now();
@@ -68,12 +77,13 @@ final class Session implements SessionContext {
     private boolean active;
 
     Session(ClientChannel channel, BackendKey key, Interrupts interrupts, BackendStatus status, String user,
-            String database, int databaseOid, SessionSettings settings, TransactionManager transactions) {
+            String database, int databaseOid, SessionSettings settings, TransactionManager transactions,
+            BufferManager buffers) {
         this.channel = channel;
+        this.buffers = buffers;
         this.databaseOid = databaseOid;
         this.transactions = transactions;
-        this.waits = WaitContext.of(key.pid(), interrupts, () -> millisSetting("lock_timeout"),
-                () -> millisSetting("deadlock_timeout"));
+        this.waits = new SessionWaits();
         this.key = key;
         this.interrupts = interrupts;
         this.status = status;
@@ -144,6 +154,39 @@ final class Session implements SessionContext {
         return settings.get(name);
     }
 
+    /** What a lock wait of this session needs: its pid, interrupts, timeouts and pg_stat_activity entry. */
+    private final class SessionWaits implements WaitContext {
+        @Override
+        public int pid() {
+            return key.pid();
+        }
+
+        @Override
+        public void checkInterrupts() {
+            interrupts.check();
+        }
+
+        @Override
+        public int lockTimeoutMs() {
+            return millisSetting("lock_timeout");
+        }
+
+        @Override
+        public int deadlockTimeoutMs() {
+            return millisSetting("deadlock_timeout");
+        }
+
+        @Override
+        public void waitStarted(LockTag tag) {
+            status.setWait(WAIT_LOCK, tag.waitEventName());
+        }
+
+        @Override
+        public void waitEnded() {
+            status.setWait(null, null);
+        }
+    }
+
     /** A time setting in milliseconds, 0 when unreadable. */
     private int millisSetting(String name) {
         try {
@@ -192,15 +235,30 @@ final class Session implements SessionContext {
             return;
         }
         if (!commit) {
-            tx.abort();
+            abort(tx);
             return;
         }
         try {
             tx.commit();
         } catch (RuntimeException e) {
-            tx.abort();
+            abort(tx);
             throw e;
         }
+    }
+
+    /**
+     * AbortTransaction: the buffer pins an interrupted statement left behind go back first (the
+     * resource owner's release), then the transaction aborts and its locks go.
+     */
+    private void abort(Transaction tx) {
+        BufferManager b = buffers;
+        if (b != null) {
+            int leaked = b.releaseAllPins();
+            if (leaked > 0) {
+                LOG.debug("released {} buffer pins at abort of {}", leaked, tx);
+            }
+        }
+        tx.abort();
     }
 
     /** The session ends: a transaction still open is aborted (ShutdownPostgres' AbortOutOfAnyTransaction). */

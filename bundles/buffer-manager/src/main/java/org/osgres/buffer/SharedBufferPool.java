@@ -142,13 +142,14 @@ public final class SharedBufferPool implements BufferManager {
                 }
                 if ((state & BM_VALID) != 0) {
                     hits.increment();
+                    PrivateRefCounts.mine().pinned(buffer);
                     return buffer;
                 }
-                return completeRead(buffer, tag, mode);
+                return tracked(completeRead(buffer, tag, mode));
             }
             buffer = allocate(tag);
             if (buffer != 0) {
-                return completeRead(buffer, tag, mode);
+                return tracked(completeRead(buffer, tag, mode));
             }
             spins = BufferDescriptors.spinDelay(spins); // lost a race in allocate(): let the winner finish
         }
@@ -225,10 +226,33 @@ public final class SharedBufferPool implements BufferManager {
         return buffer;
     }
 
+    private static int tracked(int buffer) {
+        PrivateRefCounts.mine().pinned(buffer);
+        return buffer;
+    }
+
     @Override
     public void unpin(int buffer) {
         check(buffer);
+        if (!PrivateRefCounts.mine().unpinned(buffer)) {
+            if (refcount(descriptors.state(buffer)) == 0) {
+                descriptors.unpin(buffer); // reports "buffer %d is not pinned"
+            }
+            throw new PgException(SqlState.INTERNAL_ERROR, "buffer " + buffer + " is not owned by resource owner");
+        }
         descriptors.unpin(buffer);
+    }
+
+    @Override
+    public int releaseAllPins() {
+        int released = 0;
+        for (int[] held : PrivateRefCounts.mine().takeAll()) {
+            for (int i = 0; i < held[1]; i++) {
+                descriptors.unpin(held[0]);
+            }
+            released += held[1];
+        }
+        return released;
     }
 
     // ---- I/O state (PostgreSQL: StartBufferIO, TerminateBufferIO, AbortBufferIO) ----

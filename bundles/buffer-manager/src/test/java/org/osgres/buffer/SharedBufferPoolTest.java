@@ -120,6 +120,30 @@ class SharedBufferPoolTest {
     }
 
     @Test
+    void pinsLeftBehindByOneBackendAreReleasedForItAndNoOneElse(@TempDir Path dir) throws Exception {
+        SharedBufferPool bm = pool(dir, 16, RelationStorage.RELSEG_SIZE, NO_WAL);
+        bm.create(REL, ForkNumber.MAIN);
+        for (int i = 0; i < 17; i++) {
+            appendBlock(bm, REL, i);
+        }
+        // another backend (thread) holds one pin it keeps
+        int[] theirs = new int[1];
+        Thread other = Thread.ofVirtual().start(() -> theirs[0] = bm.pin(REL, ForkNumber.MAIN, 0));
+        other.join();
+        // this backend pins the other 15 buffers (one of them twice) and "fails" without unpinning
+        for (int i = 1; i < 16; i++) {
+            bm.pin(REL, ForkNumber.MAIN, i);
+        }
+        bm.pin(REL, ForkNumber.MAIN, 1);
+        assertThrows(PgException.class, () -> bm.pin(REL, ForkNumber.MAIN, 16));
+        assertEquals(16, bm.releaseAllPins());
+        assertEquals(0, bm.releaseAllPins(), "nothing is released twice");
+        assertEquals(16L, readValue(bm, REL, 16), "the released buffers can be evicted again");
+        PgException e = assertThrows(PgException.class, () -> bm.unpin(theirs[0]));
+        assertEquals("buffer " + theirs[0] + " is not owned by resource owner", e.getMessage());
+    }
+
+    @Test
     void everyBufferPinnedIsAnErrorNotAHang(@TempDir Path dir) {
         SharedBufferPool bm = pool(dir, 16, RelationStorage.RELSEG_SIZE, NO_WAL);
         bm.create(REL, ForkNumber.MAIN);

@@ -121,9 +121,11 @@ final class LockManager {
             Waiter waiter = new Waiter(proc, tag, mode);
             lock.waiters.add(waiter);
             proc.waiting = waiter;
+            waits.waitStarted(tag);
             try {
                 sleep(waiter, lock, waits);
             } finally {
+                waits.waitEnded();
                 proc.waiting = null;
                 if (!waiter.granted) {
                     lock.waiters.remove(waiter);

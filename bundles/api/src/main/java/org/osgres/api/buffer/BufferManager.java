@@ -39,6 +39,15 @@ public interface BufferManager {
     /** Drops one pin (PostgreSQL: ReleaseBuffer). The caller must not hold its content lock. */
     void unpin(int buffer);
 
+    /**
+     * Gives back every pin the calling backend (thread) still holds (PostgreSQL: the resource
+     * owner's release of buffer pins at abort, AtEOXact_Buffers). Returns how many there were:
+     * after a commit, more than 0 is a leak to report.
+     *
+     * @since 1.1
+     */
+    int releaseAllPins();
+
     /** Takes the content lock in share mode, waiting for an exclusive holder (LockBuffer(BUFFER_LOCK_SHARE)). */
     void lockShared(int buffer);
 

@@ -58,4 +58,13 @@ public record LockTag(Kind kind, int dbOid, int relOid, int block, int offset, i
     private static String u(int v) {
         return Integer.toUnsignedString(v);
     }
+
+    /** pg_stat_activity's wait_event for a wait on this lock (PostgreSQL: LockTagTypeNames). @since 1.1 */
+    public String waitEventName() {
+        return switch (kind) {
+            case RELATION -> "relation";
+            case TUPLE -> "tuple";
+            case TRANSACTION -> "transactionid";
+        };
+    }
 }

@@ -31,6 +31,20 @@ public interface WaitContext {
         return DEFAULT_DEADLOCK_TIMEOUT_MS;
     }
 
+    /**
+     * The backend starts waiting for a heavyweight lock (PostgreSQL: pgstat_report_wait_start
+     * with PG_WAIT_LOCK): pg_stat_activity shows wait_event_type "Lock" and the tag's
+     * {@link LockTag#waitEventName()} until {@link #waitEnded}.
+     *
+     * @since 1.1
+     */
+    default void waitStarted(LockTag tag) {
+    }
+
+    /** The wait is over, granted or not. @since 1.1 */
+    default void waitEnded() {
+    }
+
     /** A context with no interrupts and the default timeouts. */
     static WaitContext of(int pid) {
         return () -> pid;

@@ -38,6 +38,19 @@ final class UtilityParser {
             }
             return new Ast.SetStmt(Ast.SetKind.VALUE, "transaction_isolation", List.of(isolation), true);
         }
+        if (ps.peek().isKeyword("characteristics") && !local) {
+            // SET SESSION CHARACTERISTICS AS TRANSACTION modes: the session's default_transaction_isolation
+            Token at = ps.next();
+            ps.expectKeyword("as");
+            ps.expectKeyword("transaction");
+            String isolation = modes(ps);
+            if (isolation == null) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "SET SESSION CHARACTERISTICS without ISOLATION LEVEL is not supported by osgres yet")
+                        .atPosition(Lexer.position(ps.src, at.start()));
+            }
+            return new Ast.SetStmt(Ast.SetKind.VALUE, "default_transaction_isolation", List.of(isolation), false);
+        }
         if (ps.peek().isKeyword("transaction") || ps.peek().isKeyword("constraints")
                 || ps.peek().isKeyword("role") || ps.peek().isKeyword("characteristics")) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
