@@ -65,6 +65,7 @@ public record LockTag(Kind kind, int dbOid, int relOid, int block, int offset, i
             case RELATION -> "relation";
             case TUPLE -> "tuple";
             case TRANSACTION -> "transactionid";
+            case OBJECT -> "object";
         };
     }
 }
