@@ -182,10 +182,13 @@ final class DatabaseCatalog implements RelationCatalog {
         return oid;
     }
 
-    /** RangeVarGetRelid without the lock: the relation's oid, or 0. */
+    /**
+     * RangeVarGetRelid without the lock: the relation's oid, or 0 (also for a schema that does
+     * not exist: PostgreSQL then reports the relation as missing, "nosuch.t").
+     */
     static int lookup(CatalogState s, String schema, String name, List<String> searchPath) {
         if (schema != null) {
-            Row r = s.relation(schemaOid(s, schema), name);
+            Row r = s.relation(s.namespace(schema), name);
             return r == null ? 0 : r.i(0);
         }
         for (int ns : searchPathOids(s, searchPath)) {

@@ -98,6 +98,11 @@ public final class SystemCatalogImpl implements SystemCatalog {
         this.backendRegistry = backendRegistry;
     }
 
+    /** For tests in this package. */
+    CatalogContext ctxForTests() {
+        return ctx;
+    }
+
     /** Clean shutdown: the oid counter's exact next value. */
     @Deactivate
     public void shutdown() {

@@ -41,6 +41,7 @@ CREATE TABLE u (a int);
 RESET search_path;
 \echo -- missing relation
 SELECT * FROM nosuch;
+SELECT * FROM public.nosuch;
 \echo -- index name in use
 CREATE INDEX t ON t (a);
 CREATE INDEX IF NOT EXISTS t ON t (a);
