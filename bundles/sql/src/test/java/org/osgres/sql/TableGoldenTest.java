@@ -1,5 +1,6 @@
 package org.osgres.sql;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -17,6 +18,25 @@ import org.junit.jupiter.api.io.TempDir;
 class TableGoldenTest {
     @TempDir
     Path dir;
+
+    /** RowDescription names the table column a result column shows unchanged (as PostgreSQL's, ctid attnum -1). */
+    @Test
+    void rowDescriptionNamesTableColumns() throws Exception {
+        StorageFixture storage = new StorageFixture(dir, 64, true);
+        try {
+            TestSession s = storage.session(9);
+            storage.run(s, "CREATE TABLE rd (id int, v text)");
+            List<String> oid = storage.run(s, "SELECT oid FROM pg_class WHERE relname = 'rd'");
+            int relOid = Integer.parseInt(oid.get(1).substring(2));
+            List<org.osgres.api.sql.ColumnDescriptor> cols = storage.engine.prepare(
+                    storage.engine.parse("SELECT id, v || 'x', ctid, r.v FROM rd r").get(0), new int[0], s).resultColumns();
+            assertEquals(List.of(relOid + ":1", "0:0", relOid + ":-1", relOid + ":2"),
+                    cols.stream().map(c -> c.tableOid() + ":" + c.attributeNumber()).toList());
+            s.endStatement(true);
+        } finally {
+            storage.stop();
+        }
+    }
 
     @Test
     void tableStatementsMatchPostgreSql() throws Exception {

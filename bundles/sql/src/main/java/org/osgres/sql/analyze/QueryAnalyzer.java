@@ -136,7 +136,8 @@ public final class QueryAnalyzer {
         List<Plan.Column> columns = new ArrayList<>();
         for (Target t : targets) {
             exprs.add(t.node());
-            columns.add(new Plan.Column(t.name(), t.node().type(), t.node().typmod()));
+            columns.add(aggs.isEmpty() && s.groupBy().isEmpty() ? column(scope, t)
+                    : new Plan.Column(t.name(), t.node().type(), t.node().typmod()));
         }
         for (Target t : junk) {
             exprs.add(t.node());
@@ -174,6 +175,13 @@ public final class QueryAnalyzer {
             node = new PlanNodes.Limit(node, limit, offset);
         }
         return new QueryPlan(columns, node);
+    }
+
+    /** A result column, with its table column when the target shows one unchanged. */
+    static Plan.Column column(Scope scope, Target t) {
+        int[] tc = scope.tableColumn(t.node());
+        return tc == null ? new Plan.Column(t.name(), t.node().type(), t.node().typmod())
+                : new Plan.Column(t.name(), t.node().type(), t.node().typmod(), tc[0], tc[1]);
     }
 
     /** Gives each table scan of this query the index-able quals of WHERE. */

@@ -91,7 +91,7 @@ public final class TableAnalyzer {
     /** A table in FROM: a TableScan, remembered for WHERE's index quals and FOR UPDATE. */
     static PlanNode fromTable(Analyzer an, Scope scope, TableInfo t, String alias, int location, LockMode mode) {
         int offset = scope.width();
-        scope.add(an, t.name(), alias, scopeColumns(t), location);
+        scope.add(an, t.name(), alias, scopeColumns(t), location, t.oid());
         TableScan scan = new TableScan(t, mode);
         an.scans.add(new ScanRef(scan, offset));
         return scan;
@@ -276,7 +276,7 @@ public final class TableAnalyzer {
             return new Returning(List.of(), List.of());
         }
         Scope scope = new Scope();
-        scope.add(an, t.name(), alias, scopeColumns(t), -1);
+        scope.add(an, t.name(), alias, scopeColumns(t), -1, t.oid());
         return returningOver(an, scope, targets);
     }
 
@@ -295,7 +295,7 @@ public final class TableAnalyzer {
             List<Plan.Column> columns = new ArrayList<>();
             for (QueryAnalyzer.Target tg : QueryAnalyzer.targets(an, scope, fake)) {
                 nodes.add(tg.node());
-                columns.add(new Plan.Column(tg.name(), tg.node().type(), tg.node().typmod()));
+                columns.add(QueryAnalyzer.column(scope, tg));
             }
             return new Returning(nodes, columns);
         } finally {

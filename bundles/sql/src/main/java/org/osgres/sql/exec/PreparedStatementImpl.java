@@ -65,7 +65,7 @@ public final class PreparedStatementImpl implements PreparedStatement {
         List<ColumnDescriptor> out = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             Plan.Column c = columns.get(i);
-            out.add(new ColumnDescriptor(c.name(), 0, (short) 0, c.type().oid(), c.type().typlen(), c.typmod(),
+            out.add(new ColumnDescriptor(c.name(), c.tableOid(), (short) c.attnum(), c.type().oid(), c.type().typlen(), c.typmod(),
                     formatOf(formats, i)));
         }
         return out;
