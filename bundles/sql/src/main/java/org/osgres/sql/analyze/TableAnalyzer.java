@@ -166,6 +166,22 @@ public final class TableAnalyzer {
         return assign(sub, sub.transform(s.targets().get(0).expr()), col, -1);
     }
 
+    /**
+     * Each column's DEFAULT as an expression (a typed NULL where there is none), for callers that
+     * fill rows themselves (COPY FROM without every column); evaluate with an EvalContext.
+     */
+    public static List<Node> columnDefaults(org.osgres.sql.exec.EngineServices services,
+            org.osgres.api.sql.SessionContext session, TableInfo t) {
+        Analyzer an = new Analyzer("", null);
+        an.services = services;
+        an.session = session;
+        List<Node> out = new ArrayList<>();
+        for (ColumnInfo c : t.columns()) {
+            out.add(columnDefault(an, c));
+        }
+        return out;
+    }
+
     private static ColumnInfo column(Analyzer an, TableInfo t, String name, int location) {
         return t.column(name).orElseThrow(() -> an.error(SqlState.UNDEFINED_COLUMN, "column \"" + name
                 + "\" of relation \"" + t.name() + "\" does not exist", location));

@@ -113,6 +113,50 @@ public final class ModifyTable implements Plan {
         return columns;
     }
 
+    /**
+     * ExecInsert for callers that produce rows themselves (COPY FROM): the table opened with
+     * RowExclusiveLock, then insert() per row of executor values in column order (already of the
+     * columns' types), then finish() for the statement's foreign key checks and its
+     * CommandCounterIncrement. NOT NULL, unique and foreign key errors are as INSERT's.
+     */
+    public static final class Inserter {
+        private final ModifyTable plan;
+        private final Run run;
+
+        private Inserter(ModifyTable plan, Run run) {
+            this.plan = plan;
+            this.run = run;
+        }
+
+        public static Inserter open(EvalContext ctx, TableInfo t) {
+            if (t.systemCatalog()) {
+                throw new PgException(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied: \"" + t.name()
+                        + "\" is a system catalog");
+            }
+            ModifyTable plan = insertValues(t, List.of(), List.of(), List.of());
+            return new Inserter(plan, plan.new Run(ctx, Tables.open(ctx, t.oid(), t.name(), LockMode.ROW_EXCLUSIVE)));
+        }
+
+        /** The table as opened for this statement. */
+        public TableInfo table() {
+            return run.table;
+        }
+
+        /** One row: values in column order (executor form, typmods applied). */
+        public void insert(Object[] values) {
+            plan.insert(run, values);
+        }
+
+        /** Ends the statement: CommandCounterIncrement, then the deferred foreign key checks. Returns the rows inserted. */
+        public long finish() {
+            run.tx.commandCounterIncrement();
+            for (Runnable check : run.afterStatement) {
+                check.run();
+            }
+            return run.count;
+        }
+    }
+
     /** One statement's state: the table as opened, the services, the deferred RI checks. */
     private final class Run {
         final EvalContext ctx;
