@@ -28,6 +28,7 @@ class JdbcTablesIT extends WithServer {
     @ValueSource(strings = {"simple", "extended", "prepared", "binary"})
     void tablesInEveryProtocolMode(String mode) throws Exception {
         String t = "jt_" + mode;
+        CatalogReady.await(server);
         try (Connection c = JdbcIT.connect(mode); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + t);
             s.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, name varchar(20) NOT NULL, amount numeric(10,2),"
