@@ -1,20 +1,20 @@
 /*
- * NoWalFlush: the WAL-before-data hook while there is no WAL (PostgreSQL: XLogFlush, which this
- * stands in for).
+ * NoWalFlush: a WAL-before-data hook without WAL, for tests of the buffer pool alone
+ * (PostgreSQL: XLogFlush, which this stands in for).
  *
  * The buffer manager and the commit log call WalFlush.flush(pageLsn) before writing a page out.
- * Until the WAL bundle registers the real service (with a higher service.ranking, which DS
- * prefers), this one answers at once: there is no WAL to wait for.
+ * In the server the wal bundle's Xlog is the WalFlush service. This class is no longer a
+ * component: the buffer pool and the commit log bind WalFlush statically and reluctantly, so a
+ * no-op registered next to the real one could be bound first (whichever was there when they
+ * activated) and would never be swapped for the higher-ranked real one.
  *
  * Entry points: flush(), flushedUpTo().
  * See also: org.osgres.api.wal.WalFlush -- the contract; SharedBufferPool.flushBuffer -- the caller.
  */
 package org.osgres.buffer;
 
-import org.osgi.service.component.annotations.Component;
 import org.osgres.api.wal.WalFlush;
 
-@Component(service = WalFlush.class, property = WalFlush.RANKING + ":Integer=-2147483648")
 public final class NoWalFlush implements WalFlush {
 
     @Override

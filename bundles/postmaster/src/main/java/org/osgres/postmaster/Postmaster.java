@@ -38,6 +38,7 @@ import org.osgres.api.error.SqlState;
 import org.osgres.api.lifecycle.ServerProcess;
 import org.osgres.api.session.BackendService;
 import org.osgres.api.session.ClientAddress;
+import org.osgres.api.wal.Recovery;
 import org.osgres.postmaster.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,12 @@ public final class Postmaster {
     private final ServerTls tls;
     private volatile State state = State.STARTING;
     private PidFile pidFile;
+    /**
+     * Startup order: the wal bundle registers Recovery only when crash recovery is done, so this
+     * component (and its listen sockets) comes up after it; no connection sees unrecovered state.
+     */
+    @Reference
+    private Recovery recovery;
 
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,

@@ -7,12 +7,14 @@ import org.osgi.annotation.versioning.ProviderType;
  * page or commit-log page leaves shared memory, WAL must be durable up to the LSN stamped on it;
  * the buffer manager and the commit log call {@link #flush} with that LSN first.
  *
- * <p>Until the WAL subsystem exists, a no-op implementation is registered with the lowest service
- * ranking (the buffer-manager bundle's {@code NoWalFlush}); the WAL bundle will register the real one.
+ * <p>The wal bundle's Xlog is the one WalFlush service (also a {@link WalInsert}). The
+ * buffer-manager bundle's {@code NoWalFlush} is no longer registered: the buffer pool and the
+ * commit log bind WalFlush statically and reluctantly, so a no-op next to the real service could
+ * be bound first and would never be replaced.
  */
 @ProviderType
 public interface WalFlush {
-    /** The service property that ranks implementations; the real WAL outranks the no-op. */
+    /** The service property that ranks implementations (Xlog registers with 100). */
     String RANKING = "service.ranking";
 
     /**
