@@ -11,7 +11,8 @@
  * Relation locks are the caller's (the executor's, as in PostgreSQL: RowExclusiveLock on the
  * index for inserts, AccessShareLock for scans, ShareLock on the heap for CREATE INDEX). Not
  * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
- * scans, the fast root, kill_prior_tuple (LP_DEAD hints), WAL.
+ * scans, array keys (= ANY), index-only scans, the fast root, kill_prior_tuple (LP_DEAD hints),
+ * BTP_INCOMPLETE_SPLIT (only crash recovery needs it), a build sort that spills to disk, WAL.
  *
  * Entry points: the IndexAccess interface.
  * See also: BtreeInsert (btinsert), BtreeSort (btbuild), BtreeScan (btgettuple), BtreeVacuum

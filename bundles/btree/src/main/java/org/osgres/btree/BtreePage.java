@@ -150,6 +150,7 @@ final class BtreePage {
         ByteBuffer p = page.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         p.putInt(META, BTREE_MAGIC);
         p.putInt(META + 4, BTREE_VERSION);
+        p.putDouble(META + 32, -1.0); // btm_last_cleanup_num_heap_tuples: -1, never cleaned up
         p.put(META + 40, (byte) 1); // btm_allequalimage: every supported opclass is "equalimage"
         writeMeta(page, root, level);
         p.putShort(12, (short) (META + META_SIZE)); // pd_lower past the metadata, as PostgreSQL sets it

@@ -6,6 +6,8 @@
  * _bt_first builds an insertion key from the scan keys usable as a start boundary: column by
  * column, an = key, else the tightest > or >= key, stopping after the first column that has no =
  * key. A last > key makes it nextkey (start after the equal items). BtreeSearch finds the leaf.
+ * An int8 value compared with an int2 or int4 column (cross-type, as PostgreSQL's integer_ops)
+ * that lies outside the column's range ends the scan at once or drops the bound.
  *
  * Each leaf is read under its share lock in one go: the heap TIDs of the items that pass every
  * scan key are copied out (so->currPos), with the right-link as it was then, and the lock is
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.osgres.api.buffer.Page;
+import org.osgres.api.heap.Attribute;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.heap.HeapTuple;
 import org.osgres.api.heap.ItemPointer;
@@ -145,6 +148,13 @@ final class BtreeScan implements IndexScan {
             if (chosen == null) {
                 break;
             }
+            int range = outOfRange(desc.get(col - 1), chosen.value());
+            if (range > 0 || range < 0 && chosen.op() == ScanKey.Strategy.EQUAL) {
+                return; // no value of the column can be equal or greater: nothing to scan
+            }
+            if (range < 0) {
+                break; // every value of the column is greater: no start bound from here on
+            }
             bound[col - 1] = chosen.value();
             keysz = col;
             nextkey = chosen.op() == ScanKey.Strategy.GREATER;
@@ -170,6 +180,30 @@ final class BtreeScan implements IndexScan {
             startOff = search.binsrch(index, key, search.buffers().page(buffer));
         }
         readPage(buffer, startOff);
+    }
+
+    /**
+     * For an int2 or int4 column compared with a wider integer (the cross-type operators of the
+     * integer_ops family): 1 when the value is above every value of the column, -1 below, else 0.
+     */
+    private static int outOfRange(Attribute att, Object value) {
+        long min;
+        long max;
+        switch (att.typeOid()) {
+            case Attribute.INT2 -> {
+                min = Short.MIN_VALUE;
+                max = Short.MAX_VALUE;
+            }
+            case Attribute.INT4 -> {
+                min = Integer.MIN_VALUE;
+                max = Integer.MAX_VALUE;
+            }
+            default -> {
+                return 0;
+            }
+        }
+        long v = ((Number) value).longValue();
+        return v > max ? 1 : v < min ? -1 : 0;
     }
 
     /** _bt_readpage: copies the matching TIDs from offnum on, then unlocks (the pin stays). */

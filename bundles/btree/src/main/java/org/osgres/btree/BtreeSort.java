@@ -358,6 +358,13 @@ final class BtreeSort {
                 }
                 BtreePage.appendItem(image, item);
             }
+            int max = Page.maxOffsetNumber(image);
+            if (highKey == null && max > 0) {
+                // _bt_slideleft: PostgreSQL fills a rightmost page from P_FIRSTKEY on, then moves the
+                // line pointers down over the unused high key slot; the last one's old copy stays just
+                // past pd_lower. Written too, for byte-identical pages.
+                image.putInt(Page.lower(image), Page.itemId(image, max));
+            }
             writePage(s.blkno, image);
         }
     }

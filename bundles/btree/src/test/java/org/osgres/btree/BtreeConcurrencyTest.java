@@ -41,7 +41,7 @@ class BtreeConcurrencyTest {
 
     @BeforeEach
     void setUp(@TempDir Path dir) {
-        f = new BtreeFixture(dir, 64);
+        f = new BtreeFixture(dir, Integer.getInteger("btree.sharedBuffers", 64));
         rel = f.table("osgres_c", 16384, DESC);
     }
 
@@ -133,8 +133,8 @@ class BtreeConcurrencyTest {
             throw new AssertionError(failure.get());
         }
         int total = THREADS * PER_THREAD;
-        System.out.printf("btree: %d threads x %d inserts (2 indexes, heap too): %.0f rows/s, %d concurrent scans, %d + %d index pages%n",
-                THREADS, PER_THREAD, total / (elapsed / 1e9), scans.get(), f.btree.nblocks(byK), f.btree.nblocks(byT));
+        System.out.printf("btree: %d threads x %d inserts (heap + unique int4 + text index, %d buffers): %.0f rows/s, %d concurrent scans, %d + %d index pages%n",
+                THREADS, PER_THREAD, f.buffers.bufferCount(), total / (elapsed / 1e9), scans.get(), f.btree.nblocks(byK), f.btree.nblocks(byT));
         assertTrue(scans.get() > 0);
 
         assertEquals(total + expectedPre, BtreeChecker.check(f, byK));
@@ -151,5 +151,59 @@ class BtreeConcurrencyTest {
         assertEquals(total + expectedPre, f.scan(byT, r).size());
         r.commit();
         assertNull(failure.get());
+    }
+
+    /** Eight threads insert the same 2000 keys, each in its own transaction: exactly one wins each key. */
+    @Test
+    void racingInsertersOfTheSameKeys() throws Exception {
+        IndexRelation byK = f.index("osgres_c_k", 16385, rel, List.of(1), true);
+        f.btree.createStorage(byK);
+        int keys = 2000;
+        AtomicInteger violations = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int me = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    List<Integer> order = new ArrayList<>();
+                    for (int k = 0; k < keys; k++) {
+                        order.add(k);
+                    }
+                    Collections.shuffle(order, new Random(me));
+                    for (int k : order) {
+                        Transaction tx = f.begin();
+                        try {
+                            f.insert(tx, rel, new Object[] {k, "t" + me}, byK);
+                            tx.commit();
+                        } catch (org.osgres.api.error.PgException e) {
+                            if (e.sqlState() != org.osgres.api.error.SqlState.UNIQUE_VIOLATION) {
+                                throw e;
+                            }
+                            violations.incrementAndGet();
+                            tx.abort();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(keys * (THREADS - 1), violations.get());
+        Transaction r = f.begin();
+        List<Object[]> rows = f.scan(byK, r);
+        r.commit();
+        assertEquals(keys, rows.size());
+        for (int k = 0; k < keys; k++) {
+            assertEquals(k, rows.get(k)[0]);
+        }
+        // the losers failed in the unique check, before their entry went in (their heap rows are aborted)
+        assertEquals(keys, BtreeChecker.check(f, byK));
     }
 }

@@ -108,7 +108,9 @@ public interface HeapAccess {
     /**
      * VACUUM of the relation (heap_vacuum_rel without indexes): removes tuples deleted before
      * every snapshot and transaction still running, compacts the pages and cuts empty pages
-     * from the end. The transaction (no xid needed) owns the locks VACUUM takes.
+     * from the end. The transaction (no xid needed) owns the locks VACUUM takes. A table with
+     * indexes must use {@link #vacuum(Relation, Transaction, IndexCleanup)} instead: this one frees
+     * dead tuples' TIDs at once, and an index entry would then point at whatever row takes the TID.
      */
     VacuumResult vacuum(Relation rel, Transaction tx);
 
