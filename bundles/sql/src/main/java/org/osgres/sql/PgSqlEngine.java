@@ -186,6 +186,7 @@ public final class PgSqlEngine implements SqlEngine {
         for (int i = 0; i < types.length; i++) {
             types[i] = slots.get(i).type;
         }
-        return new PreparedStatementImpl(statement, plan, types, services);
+        return new PreparedStatementImpl(statement, plan, types, services, an.tableOids(),
+                bindSession -> (PreparedStatementImpl) prepare(statement, declaredParamTypes, bindSession));
     }
 }

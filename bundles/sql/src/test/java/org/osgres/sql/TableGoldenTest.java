@@ -43,6 +43,44 @@ class TableGoldenTest {
         }
     }
 
+    /** A prepared statement over a table dropped and created again is analyzed again (plan cache revalidation). */
+    @Test
+    void preparedStatementsFollowARecreatedTable() throws Exception {
+        StorageFixture storage = new StorageFixture(dir, 64, true);
+        try {
+            TestSession s = storage.session(10);
+            storage.run(s, "CREATE TABLE rp (id int PRIMARY KEY, v int)");
+            storage.run(s, "INSERT INTO rp VALUES (1, 10)");
+            org.osgres.api.sql.PreparedStatement ps = storage.engine.prepare(
+                    storage.engine.parse("SELECT v FROM rp WHERE id = $1").get(0), new int[0], s);
+            s.endStatement(true);
+            assertEquals(List.of("10"), execute(ps, s, "1"));
+            storage.run(s, "DROP TABLE rp");
+            storage.run(s, "CREATE TABLE rp (id int, v int)");
+            storage.run(s, "INSERT INTO rp VALUES (1, 20)");
+            assertEquals(List.of("20"), execute(ps, s, "1"));
+            storage.run(s, "DROP TABLE rp");
+            storage.run(s, "CREATE TABLE rp (id int, v text)");
+            org.osgres.api.error.PgException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.osgres.api.error.PgException.class, () -> execute(ps, s, "1"));
+            assertEquals("cached plan must not change result type", e.getMessage());
+            s.endStatement(false);
+        } finally {
+            storage.stop();
+        }
+    }
+
+    private static List<String> execute(org.osgres.api.sql.PreparedStatement ps, TestSession s, String param)
+            throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        org.osgres.api.sql.Portal p = ps.bind(List.of(param.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new short[0], new short[0], s);
+        p.execute(0, row -> out.add(new String(row[0], java.nio.charset.StandardCharsets.UTF_8)), s);
+        p.close();
+        s.endStatement(true);
+        return out;
+    }
+
     @Test
     void tableStatementsMatchPostgreSql() throws Exception {
         StorageFixture storage = new StorageFixture(dir, 256, true);

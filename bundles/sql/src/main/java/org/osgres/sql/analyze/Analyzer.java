@@ -45,6 +45,8 @@ public final class Analyzer {
     String aggContext = "this context";
     /** The table scans of this query's FROM, for WHERE's index quals and FOR UPDATE. */
     final List<TableAnalyzer.ScanRef> scans = new ArrayList<>();
+    /** The oids of every table the statement opened, subqueries included (the plan's dependencies). */
+    List<Integer> tableOids = new ArrayList<>();
     /** The lock FROM's tables take: AccessShareLock, or RowShareLock under FOR UPDATE / SHARE. */
     org.osgres.api.xact.LockMode fromLock = org.osgres.api.xact.LockMode.ACCESS_SHARE;
     /** True while transforming an aggregate's arguments. */
@@ -75,6 +77,7 @@ public final class Analyzer {
         this.params = parent.params;
         this.services = parent.services;
         this.session = parent.session;
+        this.tableOids = parent.tableOids;
     }
 
     public void setServices(EngineServices services) {
@@ -86,6 +89,11 @@ public final class Analyzer {
 
     public void setSession(org.osgres.api.sql.SessionContext session) {
         this.session = session;
+    }
+
+    /** The tables the analyzed statement depends on (PlanCacheRelCallback's relation list). */
+    public List<Integer> tableOids() {
+        return tableOids;
     }
 
     String src() {

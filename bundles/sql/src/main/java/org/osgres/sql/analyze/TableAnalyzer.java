@@ -62,12 +62,15 @@ public final class TableAnalyzer {
             schema = name.substring(0, dot);
             rel = name.substring(dot + 1);
         }
+        TableInfo t;
         try {
-            return catalog.openTable(Tables.transaction(an.session), schema, rel, Tables.searchPath(an.session), mode,
+            t = catalog.openTable(Tables.transaction(an.session), schema, rel, Tables.searchPath(an.session), mode,
                     false);
         } catch (PgException e) {
             throw an.at(e, location);
         }
+        an.tableOids.add(t.oid());
+        return t;
     }
 
     /** The catalog's rows may not be written by SQL (42501, as allow_system_table_mods = off). */
