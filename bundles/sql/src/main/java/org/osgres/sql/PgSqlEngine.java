@@ -26,6 +26,7 @@ import org.osgres.sql.analyze.Analyzer;
 import org.osgres.sql.analyze.DdlAnalyzer;
 import org.osgres.sql.analyze.QueryAnalyzer;
 import org.osgres.sql.analyze.TableAnalyzer;
+import org.osgres.sql.copy.CopyPlan;
 import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
@@ -176,8 +177,7 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.UpdateStmt u -> TableAnalyzer.update(u, an);
             case Ast.DeleteStmt d -> TableAnalyzer.delete(d, an);
             case Ast.TableStmt t -> DdlAnalyzer.plan(t, an);
-            case Ast.CopyStmt c -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                    "COPY is not supported by osgres yet").atPosition(Lexer.position(ps.source(), c.location()));
+            case Ast.CopyStmt c -> CopyPlan.analyze(c, an);
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };
