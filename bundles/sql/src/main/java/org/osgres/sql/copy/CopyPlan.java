@@ -160,7 +160,7 @@ public final class CopyPlan implements Plan {
             try {
                 inserter.insert(values);
             } catch (PgException e) {
-                throw e.context() == null ? e.withContext(reader.lineContext()) : e;
+                throw e.context() == null ? e.withContext(reader.rowContext()) : e;
             }
         }
         return inserter.finish();
