@@ -112,6 +112,8 @@ class CopyIT extends WithServer {
     @Test
     void freezeInTheTransactionThatTruncated() throws Exception {
         try (Connection c = server.connect()) {
+            assertEquals("55000 cannot perform COPY FREEZE because the table was not created or truncated in the "
+                    + "current subtransaction | null", error(c, "copy ct (a) from stdin with (freeze)", "1\n"));
             c.setAutoCommit(false);
             exec(c, "truncate ct");
             assertEquals(2, copy(c).copyIn("copy ct (a) from stdin with (freeze on)", new StringReader("1\n2\n")));

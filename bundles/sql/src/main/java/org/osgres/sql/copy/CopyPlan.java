@@ -39,8 +39,9 @@ import org.osgres.sql.types.TypeIO;
  * reads rows with CopyFromText, converts each field with the column type's input function and
  * typmod (an error names the line and column in its CONTEXT, as CopyFromErrorCallback), fills
  * columns not listed with their defaults, and inserts through ModifyTable.Inserter (NOT NULL,
- * index entries, unique and foreign key checks as INSERT). FREEZE is accepted and the rows are
- * inserted as ordinary rows: frozen or not, they are visible once the transaction commits.
+ * index entries, unique and foreign key checks as INSERT). FREEZE needs a table created or
+ * truncated in the transaction, as PostgreSQL's; the rows are then inserted as ordinary rows
+ * (not pre-frozen), which no other transaction can tell apart once this one commits.
  * TO: a table (or the listed columns) with the statement's snapshot, or a query's rows, sent as
  * CopyData with CopyToText.
  *
@@ -124,6 +125,11 @@ public final class CopyPlan implements Plan {
 
     private long copyFrom(EvalContext ctx) throws IOException {
         TableInfo t = openTable(ctx, LockMode.ROW_EXCLUSIVE);
+        if (options.freeze() && !Tables.catalog(ctx.services(), ctx.session())
+                .storageCreatedIn(Tables.transaction(ctx.session()), t)) {
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "cannot perform COPY FREEZE because the "
+                    + "table was not created or truncated in the current subtransaction");
+        }
         ModifyTable.Inserter inserter = ModifyTable.Inserter.open(ctx, t);
         t = inserter.table();
         List<Integer> attnums = attnums(t);
