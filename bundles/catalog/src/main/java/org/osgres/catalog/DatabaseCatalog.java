@@ -90,7 +90,10 @@ final class DatabaseCatalog implements RelationCatalog {
             return s;
         }
         s = CatalogState.load(ctx.heap(), tx, ctx.catalogSnapshot(tx), dbOid, v);
-        committed = s;
+        CatalogState old = committed;
+        if (old == null || old.version <= v) {
+            committed = s; // a slower load of an older version does not replace a newer one
+        }
         return s;
     }
 

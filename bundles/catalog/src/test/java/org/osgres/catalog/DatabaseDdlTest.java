@@ -110,6 +110,7 @@ class DatabaseDdlTest {
         assertPgError(() -> f.catalog.createDatabase(tx, "x", 10, "nosuch")); // 3D000
         assertPgError(() -> f.catalog.dropDatabase(tx, "nosuch", false, 5));
         assertFalse(f.catalog.dropDatabase(tx, "nosuch", true, 5));
+        assertPgError(() -> f.catalog.dropDatabase(tx, "template1", false, 5)); // 42809
         Goldens.assertNotice("00000", "database \"nosuch\" does not exist, skipping");
         tx.commit();
         Transaction c = f.begin(2);

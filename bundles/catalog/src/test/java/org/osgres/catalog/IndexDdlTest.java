@@ -150,6 +150,10 @@ class IndexDdlTest {
         TableInfo n = table(tx, "n", "a", "b");
         TableInfo c = table(tx, "c", "a", "b");
         assertPgError(() -> fk(tx, c, null, List.of(2), n, List.of(2))); // 42830
+        assertPgError(() -> fk(tx, c, null, List.of(1), c, List.of())); // 42704 no primary key
+        index(tx, c, "c_b", true, false, false, 2);
+        assertEquals("c_self", fk(tx, c, "c_self", List.of(1), c, List.of(2)).name());
+        assertPgError(() -> fk(tx, c, "c_self", List.of(1), c, List.of(2))); // 42710
         f.heap.insert(c.heap(), tx, new Object[] {5, 5});
         tx.commandCounterIncrement();
         assertPgError(() -> fk(tx, c, null, List.of(1), t, List.of())); // 23503 with its detail

@@ -58,6 +58,13 @@ CREATE UNIQUE INDEX n_b ON n (b);
 \echo -- foreign key without a unique index
 CREATE TABLE c (a int, b int);
 ALTER TABLE c ADD FOREIGN KEY (b) REFERENCES n (b);
+\echo -- foreign key to a table without a primary key, and a constraint name in use
+ALTER TABLE c ADD FOREIGN KEY (a) REFERENCES c;
+CREATE UNIQUE INDEX c_b ON c (b);
+ALTER TABLE c ADD CONSTRAINT c_self FOREIGN KEY (a) REFERENCES c (b);
+ALTER TABLE c ADD CONSTRAINT c_self FOREIGN KEY (a) REFERENCES c (b);
+ALTER TABLE c DROP CONSTRAINT c_self;
+DROP INDEX c_b;
 \echo -- foreign key violated by a row
 INSERT INTO c VALUES (5, 5);
 ALTER TABLE c ADD FOREIGN KEY (a) REFERENCES t;
@@ -75,6 +82,7 @@ CREATE DATABASE postgres;
 CREATE DATABASE x TEMPLATE nosuch;
 DROP DATABASE nosuch;
 DROP DATABASE IF EXISTS nosuch;
+DROP DATABASE template1;
 DROP DATABASE osgres_cat;
 BEGIN;
 CREATE DATABASE y;
