@@ -261,15 +261,16 @@ public final class DdlCommands {
         return c;
     }
 
-    /** PreventInTransactionBlock: 25001. */
-    static void preventInTransactionBlock(SessionContext session, String what) {
-        if (session.transactionStatus() != TransactionStatus.IDLE) {
+    /** PreventInTransactionBlock: 25001 in a transaction block, an implicit one (a multi-statement query string) too. */
+    static void preventInTransactionBlock(SessionContext session, String what, boolean implicitBlock) {
+        if (implicitBlock || session.transactionStatus() != TransactionStatus.IDLE) {
             throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION, what + " cannot run inside a transaction block");
         }
     }
 
-    public static String createDatabase(EvalContext ctx, String name, String owner, String template) {
-        preventInTransactionBlock(ctx.session(), "CREATE DATABASE");
+    public static String createDatabase(EvalContext ctx, String name, String owner, String template,
+            boolean implicitBlock) {
+        preventInTransactionBlock(ctx.session(), "CREATE DATABASE", implicitBlock);
         int ownerOid = 10;
         String ownerName = owner != null ? owner : ctx.session().user();
         var roles = ctx.services().rolesOrNull();
@@ -284,8 +285,8 @@ public final class DdlCommands {
         return "CREATE DATABASE";
     }
 
-    public static String dropDatabase(EvalContext ctx, String name, boolean ifExists) {
-        preventInTransactionBlock(ctx.session(), "DROP DATABASE");
+    public static String dropDatabase(EvalContext ctx, String name, boolean ifExists, boolean implicitBlock) {
+        preventInTransactionBlock(ctx.session(), "DROP DATABASE", implicitBlock);
         if (!systemCatalog(ctx).dropDatabase(Tables.transaction(ctx.session()), name, ifExists,
                 ctx.session().databaseOid())) {
             notice(ctx.session(), "database \"" + name + "\" does not exist, skipping");
@@ -299,14 +300,14 @@ public final class DdlCommands {
      * VACUUM [ANALYZE] of the named tables, or of every table: the heap's lazy vacuum. ANALYZE
      * is accepted and does nothing: osgres keeps no planner statistics.
      */
-    public static String vacuum(EvalContext ctx, boolean vacuum, List<String> names) {
+    public static String vacuum(EvalContext ctx, boolean vacuum, List<String> names, boolean implicitBlock) {
         if (!vacuum) {
             for (String n : names) {
                 openTable(ctx, n, LockMode.SHARE_UPDATE_EXCLUSIVE, false);
             }
             return "ANALYZE";
         }
-        preventInTransactionBlock(ctx.session(), "VACUUM");
+        preventInTransactionBlock(ctx.session(), "VACUUM", implicitBlock);
         Transaction tx = Tables.transaction(ctx.session());
         List<TableInfo> tables = new ArrayList<>();
         if (names.isEmpty()) {
