@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The unmodified pgbench on tables: pgbench -i with server-side generation (-I dtGvp: DROP,
+ * The unmodified pgbench on tables: pgbench -i with server-side generation (-I dtGvp[f]: DROP,
  * CREATE with fillfactor, INSERT ... SELECT FROM generate_series, VACUUM ANALYZE, ALTER TABLE ADD
  * PRIMARY KEY), then the TPC-B script in each protocol mode; every transaction commits, and each
  * run moves every balance sum by exactly the run's sum(delta) (pgbench truncates the history first).
@@ -41,7 +41,10 @@ class PgbenchServerSideIT extends WithServer {
     @Test
     void initServerSideThenTpcbInEveryMode() throws Exception {
         CatalogReady.await(server);
-        Cmd.Result init = pgbench("-i", "-I", "dtGvp", "-s", "2");
+        Cmd.Result withKeys = pgbench("-i", "-I", "dtGvpf", "-s", "1"); // foreign keys among the tables
+        assertEquals(0, withKeys.exit(), withKeys.toString());
+        assertTrue(withKeys.stderr().contains("creating foreign keys..."), withKeys.toString());
+        Cmd.Result init = pgbench("-i", "-I", "dtGvp", "-s", "2"); // drops the four tables as one set
         assertEquals(0, init.exit(), init.toString());
         assertTrue(init.stderr().contains("creating primary keys..."), init.toString());
         try (Connection c = server.connect()) {

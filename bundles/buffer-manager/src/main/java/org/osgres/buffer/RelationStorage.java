@@ -42,6 +42,12 @@ final class RelationStorage implements AutoCloseable {
     private final int blocksPerSegment;
     /** Open segment files per fork (PostgreSQL: the SMgrRelation's md_seg_fds). */
     private final ConcurrentHashMap<RelFork, Segments> open = new ConcurrentHashMap<>();
+    /**
+     * The forks' sizes in blocks as last measured or extended (PostgreSQL: smgr_cached_nblocks).
+     * Every extension, truncation and unlink goes through this one storage manager, so the cache
+     * is exact and nblocks() need not ask the file system each time (a heap fetch checks it).
+     */
+    private final ConcurrentHashMap<RelFork, Long> cachedNblocks = new ConcurrentHashMap<>();
     /** Segments written since the last sync() (PostgreSQL: the checkpointer's pending-ops table). */
     private final Set<Segment> pendingSync = ConcurrentHashMap.newKeySet();
 
@@ -195,6 +201,13 @@ final class RelationStorage implements AutoCloseable {
 
     private void writeBlock(RelFileLocator rel, ForkNumber fork, long block, ByteBuffer src, String what) {
         RelFork f = new RelFork(rel, fork);
+        writeBlockAt(f, block, src, what);
+        cachedNblocks.computeIfPresent(f, (k, n) -> Math.max(n, block + 1));
+    }
+
+    private void writeBlockAt(RelFork f, long block, ByteBuffer src, String what) {
+        RelFileLocator rel = f.rel();
+        ForkNumber fork = f.fork();
         int segno = segno(block);
         FileChannel ch = channel(f, segno, true);
         long pos = offset(block);
@@ -222,6 +235,19 @@ final class RelationStorage implements AutoCloseable {
      */
     long nblocks(RelFileLocator rel, ForkNumber fork) {
         RelFork f = new RelFork(rel, fork);
+        Long cached = cachedNblocks.get(f);
+        if (cached != null) {
+            return cached;
+        }
+        long n = measureNblocks(f);
+        cachedNblocks.merge(f, n, Math::max);
+        return n;
+    }
+
+    /** mdnblocks: the sizes of the segments on disk. */
+    private long measureNblocks(RelFork f) {
+        RelFileLocator rel = f.rel();
+        ForkNumber fork = f.fork();
         long total = 0;
         for (int segno = 0;; segno++) {
             FileChannel ch = channel(f, segno, false);
@@ -259,6 +285,7 @@ final class RelationStorage implements AutoCloseable {
     void truncate(RelFileLocator rel, ForkNumber fork, long nblocks) {
         RelFork f = new RelFork(rel, fork);
         long current = nblocks(rel, fork);
+        cachedNblocks.remove(f); // measured again after the cut
         if (nblocks > current) {
             throw new PgException(SqlState.INTERNAL_ERROR, "could not truncate file \"" + relpath(rel, fork)
                     + "\" to " + nblocks + " blocks: it's only " + current + " blocks now");
@@ -282,6 +309,7 @@ final class RelationStorage implements AutoCloseable {
                         + "\" to " + nblocks + " blocks: " + e.getMessage(), e);
             }
         }
+        cachedNblocks.remove(f); // and once more, should a reader have measured it mid-cut
     }
 
     private void closeSegment(RelFork f, int segno) throws IOException {
@@ -301,6 +329,7 @@ final class RelationStorage implements AutoCloseable {
     void unlink(RelFileLocator rel) {
         for (ForkNumber fork : ForkNumber.values()) {
             RelFork f = new RelFork(rel, fork);
+            cachedNblocks.remove(f);
             Segments segs = open.remove(f);
             if (segs != null) {
                 synchronized (segs) {

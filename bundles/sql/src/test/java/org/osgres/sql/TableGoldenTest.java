@@ -38,6 +38,9 @@ class TableGoldenTest {
                     storage.run(s, "CREATE TABLE rd2 (id int, r real)"));
             assertEquals(List.of("E 0A000\tDROP INDEX is not supported by osgres yet\t0\t\t"),
                     storage.run(s, "DROP INDEX rd_idx"));
+            storage.run(s, "CREATE TABLE rd3 (n numeric)");
+            assertEquals(List.of("E 0A000\tnumeric NaN cannot be stored in a table by osgres yet\t0\t\t"),
+                    storage.run(s, "INSERT INTO rd3 VALUES ('NaN')"));
         } finally {
             storage.stop();
         }

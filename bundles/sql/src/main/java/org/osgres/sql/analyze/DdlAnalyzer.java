@@ -59,16 +59,27 @@ public final class DdlAnalyzer {
             }
             case Ast.CreateIndexStmt c -> DdlCommands.plan(ctx -> DdlCommands.createIndex(ctx, c.name(),
                     c.table().name(), c.unique(), c.ifNotExists(), c.columns()));
-            case Ast.CreateDatabaseStmt c -> DdlCommands.plan(ctx -> DdlCommands.createDatabase(ctx, c.name(),
-                    c.owner(), c.template()));
-            case Ast.DropDatabaseStmt d -> DdlCommands.plan(ctx -> DdlCommands.dropDatabase(ctx, d.name(),
-                    d.ifExists()));
+            case Ast.CreateDatabaseStmt c -> {
+                boolean implicitBlock = multiStatement(an);
+                yield DdlCommands.plan(ctx -> DdlCommands.createDatabase(ctx, c.name(), c.owner(), c.template(),
+                        implicitBlock));
+            }
+            case Ast.DropDatabaseStmt d -> {
+                boolean implicitBlock = multiStatement(an);
+                yield DdlCommands.plan(ctx -> DdlCommands.dropDatabase(ctx, d.name(), d.ifExists(), implicitBlock));
+            }
             case Ast.VacuumStmt v -> {
                 List<String> names = v.tables().stream().map(Ast.RangeVar::name).toList();
-                yield DdlCommands.plan(ctx -> DdlCommands.vacuum(ctx, v.vacuum(), names));
+                boolean implicitBlock = multiStatement(an);
+                yield DdlCommands.plan(ctx -> DdlCommands.vacuum(ctx, v.vacuum(), names, implicitBlock));
             }
             default -> throw new IllegalStateException("not a DDL statement: " + stmt);
         };
+    }
+
+    /** A statement of a query string with several: it runs in an implicit transaction block (TBLOCK_IMPLICIT_INPROGRESS). */
+    private static boolean multiStatement(Analyzer an) {
+        return org.osgres.sql.parser.Parser.parse(an.src()).size() > 1;
     }
 
     private static void constraint(Ast.TableConstraint c, List<DdlCommands.KeySpec> keys,

@@ -137,9 +137,14 @@ public final class DdlCommands {
 
     // ---- DROP TABLE, TRUNCATE, ALTER TABLE, CREATE INDEX
 
+    /**
+     * RemoveRelations: the named tables are dropped as one set, so foreign keys among them never
+     * stop the DROP; without CASCADE a foreign key of a table outside the set is 2BP01.
+     */
     public static String dropTables(EvalContext ctx, List<String> names, boolean ifExists, boolean cascade) {
         Transaction tx = Tables.transaction(ctx.session());
         RelationCatalog catalog = catalog(ctx);
+        Map<Integer, TableInfo> tables = new LinkedHashMap<>();
         for (String name : names) {
             TableInfo t = openTable(ctx, name, LockMode.ACCESS_EXCLUSIVE, true);
             if (t == null) {
@@ -153,8 +158,35 @@ public final class DdlCommands {
                 throw new PgException(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied: \"" + t.name()
                         + "\" is a system catalog");
             }
-            for (String n : catalog.dropTable(tx, t.oid(), cascade)) {
-                if (!alsoDropped(n, names)) {
+            tables.put(t.oid(), t);
+        }
+        if (!cascade) {
+            List<String> outside = new ArrayList<>();
+            TableInfo first = null;
+            for (TableInfo t : tables.values()) {
+                for (TableInfo.ReferencingKey rk : t.referencedBy()) {
+                    if (!tables.containsKey(rk.tableOid())) {
+                        TableInfo referencing = catalog.table(tx, rk.tableOid());
+                        outside.add("constraint " + rk.constraint().name() + " on table "
+                                + (referencing == null ? rk.tableOid() : referencing.name()) + " depends on table "
+                                + t.name());
+                        first = first == null ? t : first;
+                    }
+                }
+            }
+            if (!outside.isEmpty()) {
+                // reportDependentObjects: one object named, several as "desired object(s)"
+                throw new PgException(SqlState.DEPENDENT_OBJECTS_STILL_EXIST, tables.size() == 1
+                        ? "cannot drop table " + first.name() + " because other objects depend on it"
+                        : "cannot drop desired object(s) because other objects depend on them")
+                        .withDetail(String.join("\n", outside))
+                        .withHint("Use DROP ... CASCADE to drop the dependent objects too.");
+            }
+        }
+        List<String> dropped = tables.values().stream().map(TableInfo::name).toList();
+        for (TableInfo t : tables.values()) {
+            for (String n : catalog.dropTable(tx, t.oid(), true)) {
+                if (!alsoDropped(n, dropped)) {
                     notice(ctx.session(), n);
                 }
             }
@@ -261,15 +293,16 @@ public final class DdlCommands {
         return c;
     }
 
-    /** PreventInTransactionBlock: 25001. */
-    static void preventInTransactionBlock(SessionContext session, String what) {
-        if (session.transactionStatus() != TransactionStatus.IDLE) {
+    /** PreventInTransactionBlock: 25001 in a transaction block, an implicit one (a multi-statement query string) too. */
+    static void preventInTransactionBlock(SessionContext session, String what, boolean implicitBlock) {
+        if (implicitBlock || session.transactionStatus() != TransactionStatus.IDLE) {
             throw new PgException(SqlState.ACTIVE_SQL_TRANSACTION, what + " cannot run inside a transaction block");
         }
     }
 
-    public static String createDatabase(EvalContext ctx, String name, String owner, String template) {
-        preventInTransactionBlock(ctx.session(), "CREATE DATABASE");
+    public static String createDatabase(EvalContext ctx, String name, String owner, String template,
+            boolean implicitBlock) {
+        preventInTransactionBlock(ctx.session(), "CREATE DATABASE", implicitBlock);
         int ownerOid = 10;
         String ownerName = owner != null ? owner : ctx.session().user();
         var roles = ctx.services().rolesOrNull();
@@ -284,8 +317,8 @@ public final class DdlCommands {
         return "CREATE DATABASE";
     }
 
-    public static String dropDatabase(EvalContext ctx, String name, boolean ifExists) {
-        preventInTransactionBlock(ctx.session(), "DROP DATABASE");
+    public static String dropDatabase(EvalContext ctx, String name, boolean ifExists, boolean implicitBlock) {
+        preventInTransactionBlock(ctx.session(), "DROP DATABASE", implicitBlock);
         if (!systemCatalog(ctx).dropDatabase(Tables.transaction(ctx.session()), name, ifExists,
                 ctx.session().databaseOid())) {
             notice(ctx.session(), "database \"" + name + "\" does not exist, skipping");
@@ -299,14 +332,14 @@ public final class DdlCommands {
      * VACUUM [ANALYZE] of the named tables, or of every table: the heap's lazy vacuum. ANALYZE
      * is accepted and does nothing: osgres keeps no planner statistics.
      */
-    public static String vacuum(EvalContext ctx, boolean vacuum, List<String> names) {
+    public static String vacuum(EvalContext ctx, boolean vacuum, List<String> names, boolean implicitBlock) {
         if (!vacuum) {
             for (String n : names) {
                 openTable(ctx, n, LockMode.SHARE_UPDATE_EXCLUSIVE, false);
             }
             return "ANALYZE";
         }
-        preventInTransactionBlock(ctx.session(), "VACUUM");
+        preventInTransactionBlock(ctx.session(), "VACUUM", implicitBlock);
         Transaction tx = Tables.transaction(ctx.session());
         List<TableInfo> tables = new ArrayList<>();
         if (names.isEmpty()) {

@@ -148,12 +148,12 @@ public final class TableScan implements PlanNode {
         IndexAccess am = ctx.services().indexesOrNull();
         IndexInfo best = am == null ? null : chooseIndex();
         if (best != null) {
+            usedIndex = best;
             List<ScanKey> keys = scanKeys(best, ctx);
             if (keys == null) {
-                empty = true;
+                empty = true; // a key compares with NULL: nothing to read
                 return;
             }
-            usedIndex = best;
             indexScan = am.beginScan(best.index(), Tables.transaction(ctx.session()), ctx.snapshot(), keys);
             return;
         }

@@ -119,6 +119,9 @@ public final class Tables {
         if (v == null) {
             return null;
         }
+        if (v == org.osgres.sql.types.Numerics.NAN) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "numeric NaN cannot be stored in a table by osgres yet");
+        }
         return switch (type) {
             case OID, XID -> (int) ((Number) v).longValue();
             default -> v;
