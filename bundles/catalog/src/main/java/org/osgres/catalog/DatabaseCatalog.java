@@ -75,6 +75,12 @@ final class DatabaseCatalog implements RelationCatalog {
         return dbOid;
     }
 
+    @Override
+    public boolean storageCreatedIn(Transaction tx, TableInfo table) {
+        Pending p = pending.get(tx);
+        return p != null && p.dropOnAbort.contains(table.heap().locator());
+    }
+
     /** The catalogs as the transaction sees them now. */
     CatalogState state(Transaction tx) {
         Pending p = pending.get(tx);

@@ -11,6 +11,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.ClientAuthentication;
 import org.osgres.api.auth.PasswordEncryption;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.catalog.SystemCatalog;
+import org.osgres.api.heap.HeapAccess;
+import org.osgres.api.index.IndexAccess;
 import org.osgres.api.session.BackendRegistry;
 import org.osgres.api.sql.SystemView;
 import org.osgres.api.error.PgException;
@@ -20,7 +23,10 @@ import org.osgres.api.sql.PreparedStatement;
 import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.SqlEngine;
 import org.osgres.sql.analyze.Analyzer;
+import org.osgres.sql.analyze.DdlAnalyzer;
 import org.osgres.sql.analyze.QueryAnalyzer;
+import org.osgres.sql.analyze.TableAnalyzer;
+import org.osgres.sql.copy.CopyPlan;
 import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
@@ -47,7 +53,8 @@ import org.osgres.sql.types.PgType;
  * The other subsystems' services arrive as optional dynamic references and are kept in
  * EngineServices: the SystemView services (pg_settings, pg_stat_activity, ...) by name, the
  * RoleCatalog and PasswordEncryption for role DDL, the BackendRegistry for pg_cancel_backend()
- * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf().
+ * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf(); the SystemCatalog,
+ * HeapAccess and IndexAccess for tables (TableAnalyzer, DdlAnalyzer).
  *
  * Entry points: parse(), prepare().
  * See also: parser.Parser -- grammar; analyze.Analyzer -- types; analyze.QueryAnalyzer --
@@ -112,6 +119,36 @@ public final class PgSqlEngine implements SqlEngine {
         services.setClientAuthentication(null);
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSystemCatalog(SystemCatalog catalog) {
+        services.setCatalog(catalog);
+    }
+
+    void unsetSystemCatalog(SystemCatalog catalog) {
+        services.setCatalog(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setHeapAccess(HeapAccess heap) {
+        services.setHeap(heap);
+    }
+
+    void unsetHeapAccess(HeapAccess heap) {
+        services.setHeap(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setIndexAccess(IndexAccess indexes) {
+        services.setIndexAccess(indexes);
+    }
+
+    void unsetIndexAccess(IndexAccess indexes) {
+        services.setIndexAccess(null);
+    }
+
     @Override
     public List<ParsedStatement> parse(String queryString) {
         List<ParsedStatement> out = new ArrayList<>();
@@ -128,6 +165,7 @@ public final class PgSqlEngine implements SqlEngine {
         }
         Analyzer an = new Analyzer(ps.source(), declaredParamTypes);
         an.setServices(services);
+        an.setSession(session);
         Plan plan = switch (ps.stmt()) {
             case Ast.SelectStmt s when !s.values().isEmpty() -> SelectPlan.analyze(s, an, ps.source());
             case Ast.SelectStmt s -> QueryAnalyzer.plan(s, an);
@@ -135,8 +173,11 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);
             case Ast.TransactionStmt t -> UtilityPlan.forTransaction(t);
             case Ast.RoleStmt r -> RoleCommands.plan(r, services, ps.source());
-            case Ast.CopyStmt c -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                    "COPY is not supported by osgres yet").atPosition(Lexer.position(ps.source(), c.location()));
+            case Ast.InsertStmt i -> TableAnalyzer.insert(i, an);
+            case Ast.UpdateStmt u -> TableAnalyzer.update(u, an);
+            case Ast.DeleteStmt d -> TableAnalyzer.delete(d, an);
+            case Ast.TableStmt t -> DdlAnalyzer.plan(t, an);
+            case Ast.CopyStmt c -> CopyPlan.analyze(c, an);
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };
@@ -145,6 +186,7 @@ public final class PgSqlEngine implements SqlEngine {
         for (int i = 0; i < types.length; i++) {
             types[i] = slots.get(i).type;
         }
-        return new PreparedStatementImpl(statement, plan, types, services);
+        return new PreparedStatementImpl(statement, plan, types, services, an.tableOids(),
+                bindSession -> (PreparedStatementImpl) prepare(statement, declaredParamTypes, bindSession));
     }
 }

@@ -33,9 +33,56 @@ final class TestSession implements SessionContext {
     final List<PgException> notices = new ArrayList<>();
     private TransactionStatus status = TransactionStatus.IDLE;
 
+    /** The pid; concurrency tests give each session its own. */
+    int pid = 4242;
+    /** Transactions for statements over tables (StorageFixture sets it); null: no storage. */
+    org.osgres.api.xact.TransactionManager xacts;
+    private org.osgres.api.xact.Transaction tx;
+
     @Override
     public int backendPid() {
-        return 4242;
+        return pid;
+    }
+
+    @Override
+    public int databaseOid() {
+        return xacts == null ? 0 : 5;
+    }
+
+    /** The current transaction, begun on first use with the session's transaction_isolation (as the backend). */
+    @Override
+    public org.osgres.api.xact.Transaction transaction() {
+        if (xacts == null) {
+            return null;
+        }
+        if (tx == null) {
+            org.osgres.api.xact.IsolationLevel level = getSetting("transaction_isolation").equals("repeatable read")
+                    ? org.osgres.api.xact.IsolationLevel.REPEATABLE_READ
+                    : org.osgres.api.xact.IsolationLevel.READ_COMMITTED;
+            tx = xacts.begin(level, org.osgres.api.xact.WaitContext.of(pid, interrupts, () -> 0, () -> 200));
+        }
+        return tx;
+    }
+
+    /** After each statement, as the backend: outside a block commit (or abort on error); an error inside one fails it. */
+    void endStatement(boolean ok) {
+        if (status == TransactionStatus.IDLE) {
+            endTransaction(ok);
+        } else if (!ok) {
+            status = TransactionStatus.FAILED;
+        }
+    }
+
+    private void endTransaction(boolean commit) {
+        org.osgres.api.xact.Transaction t = tx;
+        tx = null;
+        if (t != null) {
+            if (commit) {
+                t.commit();
+            } else {
+                t.abort();
+            }
+        }
     }
 
     TestSession() {
@@ -126,6 +173,7 @@ final class TestSession implements SessionContext {
         boolean failed = status == TransactionStatus.FAILED;
         status = TransactionStatus.IDLE;
         localValues.clear();
+        endTransaction(!failed);
         return failed ? "ROLLBACK" : "COMMIT";
     }
 
@@ -133,6 +181,7 @@ final class TestSession implements SessionContext {
     public void rollbackBlock() {
         status = TransactionStatus.IDLE;
         localValues.clear();
+        endTransaction(false);
     }
 
     @Override

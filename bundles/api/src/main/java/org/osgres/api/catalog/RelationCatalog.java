@@ -86,4 +86,12 @@ public interface RelationCatalog {
 
     /** Every table in the database the transaction sees, catalogs included (for VACUUM with no name). */
     List<TableInfo> tables(Transaction tx);
+
+    /**
+     * Whether the table's current storage was created in this transaction, by CREATE TABLE or
+     * TRUNCATE (PostgreSQL: rd_createSubid / rd_newRelfilelocatorSubid), as COPY FREEZE requires.
+     *
+     * @since 1.1
+     */
+    boolean storageCreatedIn(Transaction tx, TableInfo table);
 }

@@ -5,7 +5,7 @@
  * pg_constraint) and changed transactionally.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.osgres.api.catalog;
 
 import org.osgi.annotation.bundle.Export;

@@ -43,6 +43,12 @@ public final class Analyzer {
     /** Where aggregates go, or null where they are not allowed (then aggContext names the clause). */
     List<AggCall> aggregates;
     String aggContext = "this context";
+    /** The table scans of this query's FROM, for WHERE's index quals and FOR UPDATE. */
+    final List<TableAnalyzer.ScanRef> scans = new ArrayList<>();
+    /** The oids of every table the statement opened, subqueries included (the plan's dependencies). */
+    List<Integer> tableOids = new ArrayList<>();
+    /** The lock FROM's tables take: AccessShareLock, or RowShareLock under FOR UPDATE / SHARE. */
+    org.osgres.api.xact.LockMode fromLock = org.osgres.api.xact.LockMode.ACCESS_SHARE;
     /** True while transforming an aggregate's arguments. */
     boolean inAggregateArgs;
 
@@ -70,10 +76,24 @@ public final class Analyzer {
         this.src = parent.src;
         this.params = parent.params;
         this.services = parent.services;
+        this.session = parent.session;
+        this.tableOids = parent.tableOids;
     }
 
     public void setServices(EngineServices services) {
         this.services = services;
+    }
+
+    /** The session a statement is prepared in (its transaction opens tables), or null. */
+    org.osgres.api.sql.SessionContext session;
+
+    public void setSession(org.osgres.api.sql.SessionContext session) {
+        this.session = session;
+    }
+
+    /** The tables the analyzed statement depends on (PlanCacheRelCallback's relation list). */
+    public List<Integer> tableOids() {
+        return tableOids;
     }
 
     String src() {
@@ -153,6 +173,8 @@ public final class Analyzer {
             case Ast.BetweenExpr b -> ExprFunctions.between(this, b);
             case Ast.LikeExpr l -> ExprFunctions.like(this, l);
             case Ast.DistinctExpr d -> ExprFunctions.distinct(this, d);
+            case Ast.SetToDefault d -> throw error(SqlState.SYNTAX_ERROR, "DEFAULT is not allowed in this context",
+                    d.location());
         };
     }
 

@@ -30,8 +30,9 @@ import org.osgres.sql.types.PgType;
  *
  * The plan is always: scans joined by nested loops, Filter (WHERE), Agg and Filter (HAVING)
  * when grouped, Project (targets plus resjunk sort keys), Distinct, Sort, Limit. Relations are
- * the SystemView services by name (pg_catalog is implied; other schemas have none yet); a heap
- * relation will be one more RowSource.
+ * the SystemView services by name (pg_catalog is implied), else tables through the catalog
+ * (TableAnalyzer: a TableScan that takes WHERE's index quals), or generate_series(); FOR UPDATE
+ * adds a LockRows node above WHERE.
  *
  * Entry points: plan() -- a QueryPlan for a SELECT; subLink() -- EXISTS and scalar subqueries.
  * See also: Scope -- column references; Aggregates -- aggregate calls; exec.PlanNodes -- execution.
@@ -40,12 +41,15 @@ public final class QueryAnalyzer {
     private QueryAnalyzer() {
     }
 
-    private record Target(Ast.Expr ast, Node node, String name) {
+    record Target(Ast.Expr ast, Node node, String name) {
     }
 
     public static QueryPlan plan(Ast.SelectStmt s, Analyzer an) {
         Scope scope = new Scope();
         an.scope = scope;
+        if (s.locking() != null) {
+            an.fromLock = org.osgres.api.xact.LockMode.ROW_SHARE;
+        }
         PlanNode node = null;
         for (Ast.FromItem fi : s.from()) {
             int before = scope.width();
@@ -55,9 +59,12 @@ public final class QueryAnalyzer {
         if (node == null) {
             node = new PlanNodes.OneRow();
         }
+        Node whereNode = null;
         if (s.where() != null) {
             forbidAggregates(an, "WHERE");
-            node = new PlanNodes.Filter(node, an.toBoolean(an.transform(s.where()), "WHERE", s.where().location()));
+            whereNode = an.toBoolean(an.transform(s.where()), "WHERE", s.where().location());
+            node = new PlanNodes.Filter(node, whereNode);
+            pushQuals(an, whereNode);
         }
 
         List<AggCall> aggs = new ArrayList<>();
@@ -106,6 +113,9 @@ public final class QueryAnalyzer {
             sortColumns.add(index);
         }
 
+        if (s.locking() != null) {
+            node = lockRows(an, s, node, whereNode, !aggs.isEmpty());
+        }
         if (!aggs.isEmpty() || !s.groupBy().isEmpty() || s.having() != null) {
             for (Target t : targets) {
                 checkUngrouped(an, scope, t.ast(), groupAsts);
@@ -126,7 +136,8 @@ public final class QueryAnalyzer {
         List<Plan.Column> columns = new ArrayList<>();
         for (Target t : targets) {
             exprs.add(t.node());
-            columns.add(new Plan.Column(t.name(), t.node().type(), t.node().typmod()));
+            columns.add(aggs.isEmpty() && s.groupBy().isEmpty() ? column(scope, t)
+                    : new Plan.Column(t.name(), t.node().type(), t.node().typmod()));
         }
         for (Target t : junk) {
             exprs.add(t.node());
@@ -164,6 +175,45 @@ public final class QueryAnalyzer {
             node = new PlanNodes.Limit(node, limit, offset);
         }
         return new QueryPlan(columns, node);
+    }
+
+    /** A result column, with its table column when the target shows one unchanged. */
+    static Plan.Column column(Scope scope, Target t) {
+        int[] tc = scope.tableColumn(t.node());
+        return tc == null ? new Plan.Column(t.name(), t.node().type(), t.node().typmod())
+                : new Plan.Column(t.name(), t.node().type(), t.node().typmod(), tc[0], tc[1]);
+    }
+
+    /** Gives each table scan of this query the index-able quals of WHERE. */
+    static void pushQuals(Analyzer an, Node where) {
+        for (TableAnalyzer.ScanRef ref : an.scans) {
+            ref.scan().addQuals(where, ref.offset());
+        }
+    }
+
+    /** FOR UPDATE and friends (transformLockingClause, CheckSelectLocking): a LockRows over the filtered rows. */
+    private static PlanNode lockRows(Analyzer an, Ast.SelectStmt s, PlanNode node, Node where, boolean aggregates) {
+        Ast.Locking l = s.locking();
+        String clause = "FOR " + l.strength().toUpperCase(java.util.Locale.ROOT);
+        String problem = s.distinct() ? "DISTINCT clause" : !s.groupBy().isEmpty() ? "GROUP BY clause"
+                : s.having() != null ? "HAVING clause" : aggregates ? "aggregate functions" : null;
+        if (problem != null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, clause + " is not allowed with " + problem);
+        }
+        List<org.osgres.sql.exec.TableScan> scans = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        for (TableAnalyzer.ScanRef ref : an.scans) {
+            scans.add(ref.scan());
+            offsets.add(ref.offset());
+        }
+        org.osgres.api.heap.RowLockMode mode = l.strength().equals("update")
+                ? org.osgres.api.heap.RowLockMode.FOR_UPDATE : org.osgres.api.heap.RowLockMode.FOR_NO_KEY_UPDATE;
+        org.osgres.api.heap.LockWaitPolicy policy = switch (l.waitPolicy()) {
+            case "nowait" -> org.osgres.api.heap.LockWaitPolicy.ERROR;
+            case "skip" -> org.osgres.api.heap.LockWaitPolicy.SKIP;
+            default -> org.osgres.api.heap.LockWaitPolicy.BLOCK;
+        };
+        return new org.osgres.sql.exec.LockRows(node, scans, offsets, mode, policy, where);
     }
 
     private static void forbidAggregates(Analyzer an, String clause) {
@@ -205,8 +255,9 @@ public final class QueryAnalyzer {
 
     // ---- FROM
 
-    private static PlanNode fromItem(Analyzer an, Scope scope, Ast.FromItem fi) {
+    static PlanNode fromItem(Analyzer an, Scope scope, Ast.FromItem fi) {
         return switch (fi) {
+            case Ast.FunctionRange fr -> TableAnalyzer.fromFunction(an, scope, fr);
             case Ast.RangeVar rv -> {
                 String name = rv.name();
                 String rel = name;
@@ -219,7 +270,8 @@ public final class QueryAnalyzer {
                 }
                 SystemView view = rel == null ? null : an.services.view(rel).orElse(null);
                 if (view == null) {
-                    throw an.error(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist", rv.location());
+                    org.osgres.api.catalog.TableInfo t = TableAnalyzer.open(an, name, rv.location(), an.fromLock);
+                    yield TableAnalyzer.fromTable(an, scope, t, rv.alias(), rv.location(), an.fromLock);
                 }
                 List<PgType> types = ViewScan.types(view);
                 List<Scope.Column> cols = new ArrayList<>();
@@ -245,7 +297,7 @@ public final class QueryAnalyzer {
 
     // ---- target list
 
-    private static List<Target> targets(Analyzer an, Scope scope, Ast.SelectStmt s) {
+    static List<Target> targets(Analyzer an, Scope scope, Ast.SelectStmt s) {
         List<Target> out = new ArrayList<>();
         for (Ast.ResTarget t : s.targets()) {
             if (t.expr() instanceof Ast.ColumnRef c && c.names().get(c.names().size() - 1).equals("*")) {
@@ -257,6 +309,9 @@ public final class QueryAnalyzer {
                         : List.of(scope.entry(an, c.names(), c.location()));
                 for (Scope.Entry e : entries) {
                     for (Scope.Column col : e.columns()) {
+                        if (col.type() == PgType.TID && col.name().equals("ctid")) {
+                            continue; // a system column: not part of *
+                        }
                         Ast.ColumnRef ref = new Ast.ColumnRef(List.of(e.refname(), col.name()), c.location());
                         out.add(new Target(ref, Scope.column(e, col.name()), col.name()));
                     }

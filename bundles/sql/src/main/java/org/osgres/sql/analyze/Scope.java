@@ -27,7 +27,21 @@ final class Scope {
     }
 
     /** One range table entry; relname is the relation's own name, refname what the query calls it. */
-    record Entry(String refname, String relname, boolean hasAlias, List<Column> columns, int offset) {
+    record Entry(String refname, String relname, boolean hasAlias, List<Column> columns, int offset, int relOid) {
+    }
+
+    /** The table column a Var shows (oid and attnum; -1 for ctid), or null for anything else. */
+    int[] tableColumn(Nodes.Node n) {
+        if (!(n instanceof Nodes.Var v)) {
+            return null;
+        }
+        for (Entry e : entries) {
+            int i = v.index() - e.offset();
+            if (e.relOid() != 0 && i >= 0 && i < e.columns().size()) {
+                return new int[] {e.relOid(), i == e.columns().size() - 1 ? -1 : i + 1};
+            }
+        }
+        return null;
     }
 
     private static final int MAX_FUZZY_DISTANCE = 3;
@@ -45,6 +59,11 @@ final class Scope {
 
     /** Adds a relation; 42712 when its reference name is already used. */
     Entry add(Analyzer an, String relname, String alias, List<Column> columns, int location) {
+        return add(an, relname, alias, columns, location, 0);
+    }
+
+    /** Adds a table (its oid for RowDescription), whose last column is its ctid. */
+    Entry add(Analyzer an, String relname, String alias, List<Column> columns, int location, int relOid) {
         String refname = alias != null ? alias : relname;
         for (Entry e : entries) {
             if (e.refname().equals(refname)) {
@@ -53,7 +72,7 @@ final class Scope {
                         + "\" specified more than once");
             }
         }
-        Entry e = new Entry(refname, relname, alias != null, columns, width);
+        Entry e = new Entry(refname, relname, alias != null, columns, width, relOid);
         entries.add(e);
         width += columns.size();
         return e;

@@ -64,6 +64,11 @@ public final class CopyFromText {
                 StandardCharsets.UTF_8)) + "\"";
     }
 
+    /** CopyFromErrorCallback once the line is parsed (an error while inserting it): COPY t, line 3. */
+    public String rowContext() {
+        return "COPY " + table + ", line " + lineNumber;
+    }
+
     /** CopyFromErrorCallback for one field: COPY t, line 3, column a: "..." (or ": null input"). */
     public String columnContext(String column, String value) {
         return "COPY " + table + ", line " + lineNumber + ", column " + column + ": "

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgres.api.auth.ClientAuthentication;
 import org.osgres.api.auth.PasswordEncryption;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.catalog.SystemCatalog;
+import org.osgres.api.heap.HeapAccess;
+import org.osgres.api.index.IndexAccess;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.session.BackendRegistry;
@@ -22,7 +25,8 @@ import org.osgres.api.sql.SystemView;
  * a snapshot of the field once per use. A statement analyzed when a service was absent fails
  * when it runs, not when it is prepared.
  *
- * Entry points: roles(), passwordEncryption(), backends(), clientAuthentication(), view().
+ * Entry points: roles(), passwordEncryption(), backends(), clientAuthentication(), view(),
+ * catalogOrNull(), heap(), indexes().
  */
 public final class EngineServices {
     private final Map<String, SystemView> views = new ConcurrentHashMap<>();
@@ -30,6 +34,49 @@ public final class EngineServices {
     private volatile PasswordEncryption passwordEncryption;
     private volatile BackendRegistry backendRegistry;
     private volatile ClientAuthentication clientAuthentication;
+    private volatile SystemCatalog catalog;
+    private volatile HeapAccess heap;
+    private volatile IndexAccess indexes;
+
+    public void setCatalog(SystemCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public void setHeap(HeapAccess heap) {
+        this.heap = heap;
+    }
+
+    public void setIndexAccess(IndexAccess indexes) {
+        this.indexes = indexes;
+    }
+
+    /** The system catalog, or null when no catalog bundle is installed (then only system views exist). */
+    public SystemCatalog catalogOrNull() {
+        return catalog;
+    }
+
+    /** The heap access method; 0A000 when no heap bundle is installed. */
+    public HeapAccess heap() {
+        HeapAccess h = heap;
+        if (h == null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no heap access method service is installed");
+        }
+        return h;
+    }
+
+    /** The index access method; 0A000 when no btree bundle is installed. */
+    public IndexAccess indexes() {
+        IndexAccess i = indexes;
+        if (i == null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no index access method service is installed");
+        }
+        return i;
+    }
+
+    /** The index access method, or null. */
+    public IndexAccess indexesOrNull() {
+        return indexes;
+    }
 
     public void setRoleCatalog(RoleCatalog roleCatalog) {
         this.roleCatalog = roleCatalog;

@@ -34,6 +34,19 @@ public final class EvalContext {
         return services;
     }
 
+    private org.osgres.api.xact.Snapshot snapshot;
+
+    /**
+     * The statement's snapshot (GetTransactionSnapshot at the start of the statement), taken on
+     * first use: READ COMMITTED gets a new one per statement, REPEATABLE READ keeps its first.
+     */
+    public org.osgres.api.xact.Snapshot snapshot() {
+        if (snapshot == null) {
+            snapshot = Tables.transaction(session).statementSnapshot();
+        }
+        return snapshot;
+    }
+
     public Object[] row() {
         return row;
     }

@@ -358,6 +358,7 @@ public final class Nodes {
                 }
                 return first[0];
             } finally {
+                plan.close();
                 ctx.outerRows.remove(ctx.outerRows.size() - 1);
                 ctx.row = saved;
             }

@@ -33,6 +33,17 @@ public record ParsedStatementImpl(Ast.Stmt stmt, String source, int start, int e
             case Ast.RenameRoleStmt r -> "ALTER ROLE";
             case Ast.DropRoleStmt r -> "DROP ROLE";
             case Ast.GrantRoleStmt r -> r.grant() ? "GRANT ROLE" : "REVOKE ROLE";
+            case Ast.CreateTableStmt c -> "CREATE TABLE";
+            case Ast.DropStmt d -> "DROP " + d.kind();
+            case Ast.TruncateStmt t -> "TRUNCATE TABLE";
+            case Ast.AlterTableStmt a -> "ALTER TABLE";
+            case Ast.CreateIndexStmt c -> "CREATE INDEX";
+            case Ast.CreateDatabaseStmt c -> "CREATE DATABASE";
+            case Ast.DropDatabaseStmt d -> "DROP DATABASE";
+            case Ast.VacuumStmt v -> v.vacuum() ? "VACUUM" : "ANALYZE";
+            case Ast.InsertStmt i -> "INSERT";
+            case Ast.UpdateStmt u -> "UPDATE";
+            case Ast.DeleteStmt d -> "DELETE";
         };
     }
 

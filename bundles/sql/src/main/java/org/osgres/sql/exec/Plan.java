@@ -10,8 +10,14 @@ import org.osgres.sql.types.PgType;
  */
 public interface Plan {
 
-    /** A result column before formats are bound. */
-    record Column(String name, PgType type, int typmod) {
+    /**
+     * A result column before formats are bound; tableOid and attnum name the table column it
+     * shows unchanged (RowDescription's table OID and attribute number), else 0.
+     */
+    record Column(String name, PgType type, int typmod, int tableOid, int attnum) {
+        public Column(String name, PgType type, int typmod) {
+            this(name, type, typmod, 0, 0);
+        }
     }
 
     /** What one run produced; tagPrefix "SELECT" gets the row count appended. */

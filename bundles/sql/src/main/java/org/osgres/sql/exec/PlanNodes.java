@@ -19,7 +19,8 @@ import org.osgres.sql.exec.Nodes.Node;
  *
  * A tuple is an Object[] of internal values. Expressions read the current tuple through
  * EvalContext.row (Nodes.Var), so each node sets it before it evaluates anything. A scan reads
- * a RowSource: a system view today, a heap relation later. Aggregation appends the aggregate
+ * a RowSource (a system view), TableScan a heap relation or one of its indexes. close() ends
+ * scans early (a portal closed before its end, an error), releasing their buffer pins. Aggregation appends the aggregate
  * results after a representative input tuple of the group, so expressions above it see grouped
  * columns and aggregate values (Nodes.Var at index width + i) the same way.
  *
@@ -37,6 +38,10 @@ public final class PlanNodes {
 
         /** The next tuple, or null at the end. */
         Object[] next(EvalContext ctx);
+
+        /** Ends the scan early or at its end, releasing buffer pins (ExecEndNode). Idempotent. */
+        default void close() {
+        }
     }
 
     /** Where a scan gets its tuples from: a system view's rows, later a heap relation. */
@@ -121,7 +126,14 @@ public final class PlanNodes {
             for (Object[] t = inner.next(ctx); t != null; t = inner.next(ctx)) {
                 innerRows.add(t);
             }
+            inner.close();
             outerTuple = null;
+        }
+
+        @Override
+        public void close() {
+            outer.close();
+            inner.close();
         }
 
         @Override
@@ -173,6 +185,11 @@ public final class PlanNodes {
         @Override
         public void open(EvalContext ctx) {
             child.open(ctx);
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
 
         @Override
@@ -230,6 +247,7 @@ public final class PlanNodes {
                     aggs.get(i).advance(g.states()[i], ctx);
                 }
             }
+            child.close();
             if (groups.isEmpty() && groupKeys.isEmpty()) {
                 groups.put(List.of(), new Group(new Object[inputWidth], newStates()));
             }
@@ -243,6 +261,11 @@ public final class PlanNodes {
                 out.add(row);
             }
             pos = 0;
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
 
         private AggCall.State[] newStates() {
@@ -275,6 +298,11 @@ public final class PlanNodes {
         }
 
         @Override
+        public void close() {
+            child.close();
+        }
+
+        @Override
         public Object[] next(EvalContext ctx) {
             Object[] t = child.next(ctx);
             if (t == null) {
@@ -304,6 +332,11 @@ public final class PlanNodes {
         public void open(EvalContext ctx) {
             child.open(ctx);
             seen = new HashSet<>();
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
 
         @Override
@@ -340,8 +373,14 @@ public final class PlanNodes {
             for (Object[] t = child.next(ctx); t != null; t = child.next(ctx)) {
                 rows.add(t);
             }
+            child.close();
             rows.sort(order);
             pos = 0;
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
 
         @Override
@@ -390,6 +429,11 @@ public final class PlanNodes {
             if (remaining > 0) {
                 child.open(ctx);
             }
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
 
         @Override

@@ -25,9 +25,11 @@ import org.osgres.sql.types.TypeIO;
  */
 public final class PreparedStatementImpl implements PreparedStatement {
     private final ParsedStatement statement;
-    private final Plan plan;
+    private Plan plan;
     private final PgType[] paramTypes;
     private final EngineServices services;
+    private List<Integer> tableOids;
+    private final java.util.function.Function<SessionContext, PreparedStatementImpl> replanner;
 
     public PreparedStatementImpl(ParsedStatement statement, Plan plan, PgType[] paramTypes) {
         this(statement, plan, paramTypes, new EngineServices());
@@ -35,6 +37,18 @@ public final class PreparedStatementImpl implements PreparedStatement {
 
     public PreparedStatementImpl(ParsedStatement statement, Plan plan, PgType[] paramTypes,
             EngineServices services) {
+        this(statement, plan, paramTypes, services, List.of(), null);
+    }
+
+    /**
+     * A statement over tables: tableOids are the tables it was analyzed against, replanner
+     * analyzes it again when one of them is gone (a DROP and CREATE of the same name).
+     */
+    public PreparedStatementImpl(ParsedStatement statement, Plan plan, PgType[] paramTypes,
+            EngineServices services, List<Integer> tableOids,
+            java.util.function.Function<SessionContext, PreparedStatementImpl> replanner) {
+        this.tableOids = List.copyOf(tableOids);
+        this.replanner = replanner;
         this.services = services;
         this.statement = statement;
         this.plan = plan;
@@ -65,7 +79,7 @@ public final class PreparedStatementImpl implements PreparedStatement {
         List<ColumnDescriptor> out = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             Plan.Column c = columns.get(i);
-            out.add(new ColumnDescriptor(c.name(), 0, (short) 0, c.type().oid(), c.type().typlen(), c.typmod(),
+            out.add(new ColumnDescriptor(c.name(), c.tableOid(), (short) c.attnum(), c.type().oid(), c.type().typlen(), c.typmod(),
                     formatOf(formats, i)));
         }
         return out;
@@ -78,8 +92,44 @@ public final class PreparedStatementImpl implements PreparedStatement {
         return formats.length == 1 ? formats[0] : formats[i];
     }
 
+    /**
+     * RevalidateCachedQuery: when a table the plan was made for no longer exists as the
+     * transaction sees it, the statement is analyzed again; its result columns must not change
+     * (0A000 "cached plan must not change result type").
+     */
+    private void revalidate(SessionContext session) {
+        if (tableOids.isEmpty() || replanner == null) {
+            return;
+        }
+        org.osgres.api.catalog.RelationCatalog catalog = Tables.catalog(services, session);
+        if (catalog == null) {
+            return;
+        }
+        org.osgres.api.xact.Transaction tx = session.transaction();
+        boolean stale = false;
+        for (int oid : tableOids) {
+            stale |= catalog.table(tx, oid) == null;
+        }
+        if (!stale) {
+            return;
+        }
+        PreparedStatementImpl fresh = replanner.apply(session);
+        List<Plan.Column> before = plan.columns();
+        List<Plan.Column> after = fresh.plan.columns();
+        boolean same = before.size() == after.size() && fresh.paramTypes.length == paramTypes.length;
+        for (int i = 0; same && i < before.size(); i++) {
+            same = before.get(i).type() == after.get(i).type() && before.get(i).typmod() == after.get(i).typmod();
+        }
+        if (!same) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "cached plan must not change result type");
+        }
+        plan = fresh.plan;
+        tableOids = fresh.tableOids;
+    }
+
     @Override
     public Portal bind(List<byte[]> values, short[] paramFormats, short[] resultFormats, SessionContext session) {
+        revalidate(session);
         int n = values == null ? 0 : values.size();
         if (n != paramTypes.length) {
             throw new PgException(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + n

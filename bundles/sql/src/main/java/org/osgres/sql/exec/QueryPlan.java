@@ -35,10 +35,14 @@ public final class QueryPlan implements Plan {
     @Override
     public Output run(EvalContext ctx) {
         List<Object[]> out = new ArrayList<>();
-        root.open(ctx);
-        int width = columns.size();
-        for (Object[] t = root.next(ctx); t != null; t = root.next(ctx)) {
-            out.add(t.length == width ? t : Arrays.copyOf(t, width));
+        try {
+            root.open(ctx);
+            int width = columns.size();
+            for (Object[] t = root.next(ctx); t != null; t = root.next(ctx)) {
+                out.add(t.length == width ? t : Arrays.copyOf(t, width));
+            }
+        } finally {
+            root.close();
         }
         return new Output(out, "SELECT", true);
     }

@@ -98,4 +98,18 @@ public final class SortSupport {
             return desc ? -c : c;
         };
     }
+
+    /** Whether two non-null key values are equal as btree equality sees them (integers and numerics by value). */
+    public static boolean sameKey(Object a, Object b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof Number x && b instanceof Number y && !(a instanceof Double) && !(b instanceof Double)) {
+            if (a instanceof java.math.BigDecimal || b instanceof java.math.BigDecimal) {
+                return new java.math.BigDecimal(x.toString()).compareTo(new java.math.BigDecimal(y.toString())) == 0;
+            }
+            return x.longValue() == y.longValue();
+        }
+        return a.equals(b);
+    }
 }

@@ -16,7 +16,7 @@ public final class Ast {
     /** An expression (PostgreSQL: the a_expr productions). */
     public sealed interface Expr permits Const, ColumnRef, ParamRef, OpExpr, BoolExpr, NullTest, BoolTest,
             TypeCast, FuncCall, SqlValue, CaseExpr, CoalesceExpr, NullIfExpr, MinMaxExpr, InExpr, BetweenExpr,
-            LikeExpr, DistinctExpr, SubLink {
+            LikeExpr, DistinctExpr, SubLink, SetToDefault {
         int location();
     }
 
@@ -106,9 +106,86 @@ public final class Ast {
     public record DistinctExpr(Expr left, Expr right, boolean not, int location) implements Expr {
     }
 
+    /** DEFAULT in an INSERT's VALUES or an UPDATE's SET (SetToDefault). */
+    public record SetToDefault(int location) implements Expr {
+    }
+
     /** A statement (the stmt productions). */
     public sealed interface Stmt permits SelectStmt, SetStmt, ShowStmt, TransactionStmt, UnsupportedStmt,
-            RoleStmt, CopyStmt {
+            RoleStmt, TableStmt, CopyStmt {
+    }
+
+    /** The table statements: DDL (DdlParser) and INSERT / UPDATE / DELETE (DmlParser). */
+    public sealed interface TableStmt extends Stmt permits CreateTableStmt, DropStmt, TruncateStmt, AlterTableStmt,
+            CreateIndexStmt, CreateDatabaseStmt, DropDatabaseStmt, VacuumStmt, InsertStmt, UpdateStmt, DeleteStmt {
+    }
+
+    /** REFERENCES table [(columns)] [ON DELETE action] [ON UPDATE action]; actions as pg_constraint's letters. */
+    public record References(RangeVar table, List<String> columns, char onUpdate, char onDelete) {
+    }
+
+    /**
+     * A column definition (ColumnDef with its column constraints folded in). defaultText is the
+     * DEFAULT expression's source text (stored in the catalog and parsed again when used).
+     */
+    public record ColumnDef(String name, TypeName type, boolean notNull, String defaultText, Expr defaultExpr,
+            boolean primaryKey, boolean unique, References references, int location, int primaryKeyLocation) {
+    }
+
+    /** A table constraint: type 'p' PRIMARY KEY, 'u' UNIQUE, 'f' FOREIGN KEY; name may be null. */
+    public record TableConstraint(String name, char type, List<String> columns, References references,
+            int location) {
+    }
+
+    /** CREATE TABLE; fillfactor is null when WITH did not give one. */
+    public record CreateTableStmt(RangeVar table, boolean ifNotExists, List<ColumnDef> columns,
+            List<TableConstraint> constraints, Integer fillfactor) implements TableStmt {
+    }
+
+    /** DROP TABLE / DROP INDEX (DropStmt); kind is "TABLE" or "INDEX". */
+    public record DropStmt(String kind, List<RangeVar> names, boolean ifExists, boolean cascade) implements TableStmt {
+    }
+
+    public record TruncateStmt(List<RangeVar> tables, boolean cascade) implements TableStmt {
+    }
+
+    /** ALTER TABLE [IF EXISTS] t ADD constraint [, ...]. */
+    public record AlterTableStmt(RangeVar table, boolean ifExists, List<TableConstraint> adds) implements TableStmt {
+    }
+
+    /** CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree] (columns). */
+    public record CreateIndexStmt(String name, RangeVar table, boolean unique, boolean ifNotExists,
+            List<String> columns, List<Integer> columnLocations) implements TableStmt {
+    }
+
+    public record CreateDatabaseStmt(String name, String owner, String template) implements TableStmt {
+    }
+
+    public record DropDatabaseStmt(String name, boolean ifExists) implements TableStmt {
+    }
+
+    /** VACUUM [ANALYZE] [VERBOSE] [tables] or ANALYZE [VERBOSE] [tables] (vacuum false). */
+    public record VacuumStmt(boolean vacuum, boolean analyze, boolean verbose, List<RangeVar> tables)
+            implements TableStmt {
+    }
+
+    /**
+     * INSERT INTO table [(columns)] VALUES ... | SELECT ... | DEFAULT VALUES [RETURNING ...]. For
+     * VALUES, select has the rows in values(); DEFAULT VALUES has select null.
+     */
+    public record InsertStmt(RangeVar table, List<String> columns, List<Integer> columnLocations, SelectStmt select,
+            List<ResTarget> returning) implements TableStmt {
+    }
+
+    /** One SET column = expr of an UPDATE. */
+    public record SetClause(String column, Expr value, int location) {
+    }
+
+    public record UpdateStmt(RangeVar table, List<SetClause> sets, List<FromItem> from, Expr where,
+            List<ResTarget> returning) implements TableStmt {
+    }
+
+    public record DeleteStmt(RangeVar table, Expr where, List<ResTarget> returning) implements TableStmt {
     }
 
     /**
@@ -169,7 +246,12 @@ public final class Ast {
     }
 
     /** A FROM-clause item: a relation or a join of two items. */
-    public sealed interface FromItem permits RangeVar, JoinExpr {
+    public sealed interface FromItem permits RangeVar, JoinExpr, FunctionRange {
+    }
+
+    /** A function in FROM (RangeFunction): generate_series(1, 10) [AS] alias [(column aliases)]. */
+    public record FunctionRange(FuncCall call, String alias, List<String> columnAliases, int location)
+            implements FromItem {
     }
 
     /** A relation in FROM; name may be schema-qualified ("pg_catalog.pg_settings"); alias may be null. */
@@ -194,7 +276,16 @@ public final class Ast {
      */
     public record SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
             List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
-            List<List<Expr>> values, int starLocation) implements Stmt {
+            List<List<Expr>> values, int starLocation, Locking locking) implements Stmt {
+        public SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
+                List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
+                List<List<Expr>> values, int starLocation) {
+            this(distinct, targets, from, where, groupBy, having, orderBy, limit, offset, values, starLocation, null);
+        }
+    }
+
+    /** FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE [NOWAIT | SKIP LOCKED] (LockingClause); waitPolicy is "block", "nowait", "skip". */
+    public record Locking(String strength, String waitPolicy, int location) {
     }
 
     public enum SetKind { VALUE, DEFAULT, RESET, RESET_ALL }

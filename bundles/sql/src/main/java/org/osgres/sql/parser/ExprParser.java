@@ -58,6 +58,17 @@ final class ExprParser {
         return left;
     }
 
+    /** b_expr (a DEFAULT clause): no boolean operators, IS, LIKE, IN or BETWEEN at the top. */
+    Expr bExpr() {
+        Expr left = otherOp();
+        Token t = ps.peek();
+        if (t.kind() == Token.Kind.OP && COMPARISON.contains(t.text())) {
+            ps.next();
+            return new Ast.OpExpr(t.text(), left, otherOp(), t.start());
+        }
+        return left;
+    }
+
     private Expr not() {
         if (ps.peek().isKeyword("not")) {
             int loc = ps.next().start();

@@ -106,6 +106,14 @@ public final class Parser {
         return false;
     }
 
+    boolean acceptOp(String op) {
+        if (peek().isOp(op)) {
+            p++;
+            return true;
+        }
+        return false;
+    }
+
     void expectPunct(char c) {
         if (!acceptPunct(c)) {
             throw syntaxError(peek());
@@ -163,7 +171,18 @@ public final class Parser {
                             default -> RoleParser.grantOrRevoke(this);
                         };
                     }
+                    if (DdlParser.isTableStatement(this)) {
+                        return DdlParser.statement(this);
+                    }
                     return unsupported();
+                case "truncate", "vacuum", "analyze", "analyse":
+                    return DdlParser.statement(this);
+                case "insert":
+                    return DmlParser.insert(this);
+                case "update":
+                    return DmlParser.update(this);
+                case "delete":
+                    return DmlParser.delete(this);
                 default:
                     if (UNSUPPORTED_LEADERS.contains(t.text())) {
                         return unsupported();
@@ -236,33 +255,7 @@ public final class Parser {
         List<Ast.ResTarget> targets = new ArrayList<>();
         int star = -1;
         if (!atClauseEnd()) {
-            do {
-                Token t = peek();
-                if (t.isOp("*")) {
-                    p++;
-                    if (star < 0) {
-                        star = t.start();
-                    }
-                    targets.add(new Ast.ResTarget(new Ast.ColumnRef(List.of("*"), t.start()), null, t.start()));
-                    continue;
-                }
-                Expr e = ep.expr();
-                if (star < 0 && e instanceof Ast.ColumnRef c && c.names().get(c.names().size() - 1).equals("*")) {
-                    star = t.start();
-                }
-                String alias = null;
-                if (acceptKeyword("as")) {
-                    Token a = next();
-                    if (a.kind() != Token.Kind.IDENT && a.kind() != Token.Kind.QIDENT) {
-                        throw syntaxError(a);
-                    }
-                    alias = a.text();
-                } else if (peek().kind() == Token.Kind.QIDENT
-                        || (peek().kind() == Token.Kind.IDENT && Keywords.isBareLabel(peek().text()))) {
-                    alias = next().text();
-                }
-                targets.add(new Ast.ResTarget(e, alias, t.start()));
-            } while (acceptPunct(','));
+            star = targetList(ep, targets);
         }
         List<Ast.FromItem> from = new ArrayList<>();
         if (acceptKeyword("from")) {
@@ -325,15 +318,78 @@ public final class Parser {
                 break;
             }
         }
+        Ast.Locking locking = null;
+        if (peek().isKeyword("for")) {
+            Token f = next();
+            String strength;
+            if (acceptKeyword("update")) {
+                strength = "update";
+            } else if (acceptKeyword("share")) {
+                strength = "share";
+            } else if (acceptKeyword("no")) {
+                expectKeyword("key");
+                expectKeyword("update");
+                strength = "no key update";
+            } else {
+                expectKeyword("key");
+                expectKeyword("share");
+                strength = "key share";
+            }
+            if (peek().isKeyword("of")) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "FOR ... OF is not supported by osgres yet")
+                        .atPosition(Lexer.position(src, peek().start()));
+            }
+            String wait = "block";
+            if (acceptKeyword("nowait")) {
+                wait = "nowait";
+            } else if (acceptKeyword("skip")) {
+                expectKeyword("locked");
+                wait = "skip";
+            }
+            locking = new Ast.Locking(strength, wait, f.start());
+        }
         return new Ast.SelectStmt(distinct, targets, from, where, groupBy, having, orderBy, limit, offset,
-                List.of(), star);
+                List.of(), star, locking);
     }
 
-    private static final Set<String> JOIN_WORDS = Set.of("join", "inner", "left", "right", "full", "cross",
+    /** target_list: expressions with optional aliases; returns the offset of the first *, or -1. */
+    int targetList(ExprParser ep, List<Ast.ResTarget> targets) {
+        int star = -1;
+        do {
+            Token t = peek();
+            if (t.isOp("*")) {
+                p++;
+                if (star < 0) {
+                    star = t.start();
+                }
+                targets.add(new Ast.ResTarget(new Ast.ColumnRef(List.of("*"), t.start()), null, t.start()));
+                continue;
+            }
+            Expr e = ep.expr();
+            if (star < 0 && e instanceof Ast.ColumnRef c && c.names().get(c.names().size() - 1).equals("*")) {
+                star = t.start();
+            }
+            String alias = null;
+            if (acceptKeyword("as")) {
+                Token a = next();
+                if (a.kind() != Token.Kind.IDENT && a.kind() != Token.Kind.QIDENT) {
+                    throw syntaxError(a);
+                }
+                alias = a.text();
+            } else if (peek().kind() == Token.Kind.QIDENT
+                    || (peek().kind() == Token.Kind.IDENT && Keywords.isBareLabel(peek().text()))) {
+                alias = next().text();
+            }
+            targets.add(new Ast.ResTarget(e, alias, t.start()));
+        } while (acceptPunct(','));
+        return star;
+    }
+
+    static final Set<String> JOIN_WORDS = Set.of("join", "inner", "left", "right", "full", "cross",
             "natural", "on", "using", "outer");
 
     /** table_ref, then any joins that follow it (left-associative, as gram.y's joined_table). */
-    private Ast.FromItem fromItem(ExprParser ep) {
+    Ast.FromItem fromItem(ExprParser ep) {
         Ast.FromItem left = tableRef();
         while (true) {
             Token t = peek();
@@ -370,7 +426,7 @@ public final class Parser {
         }
     }
 
-    private Ast.FromItem tableRef() {
+    Ast.FromItem tableRef() {
         Token t = peek();
         if (t.isPunct('(')) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "subqueries in FROM are not supported by osgres yet")
@@ -381,8 +437,24 @@ public final class Parser {
             name.append('.').append(identifier());
         }
         if (peek().isPunct('(')) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "functions in FROM are not supported by osgres yet")
-                    .atPosition(Lexer.position(src, t.start()));
+            next();
+            List<Expr> args = peek().isPunct(')') ? List.of() : new ExprParser(this).exprList();
+            expectPunct(')');
+            Ast.FuncCall call = new Ast.FuncCall(name.toString(), args, t.start(), name.toString());
+            String alias = null;
+            List<String> columnAliases = List.of();
+            if (acceptKeyword("as") || peek().kind() == Token.Kind.QIDENT || (peek().kind() == Token.Kind.IDENT
+                    && !Keywords.isReserved(peek().text()) && !JOIN_WORDS.contains(peek().text()))) {
+                alias = identifier();
+                if (acceptPunct('(')) {
+                    columnAliases = new ArrayList<>();
+                    do {
+                        columnAliases.add(identifier());
+                    } while (acceptPunct(','));
+                    expectPunct(')');
+                }
+            }
+            return new Ast.FunctionRange(call, alias, columnAliases, t.start());
         }
         String alias = null;
         if (acceptKeyword("as")) {

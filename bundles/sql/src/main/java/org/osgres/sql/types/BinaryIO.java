@@ -52,6 +52,8 @@ public final class BinaryIO {
             case TIMESTAMPTZ -> ByteBuffer.allocate(8).putLong(micros(
                     ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
             case VOID -> new byte[0];
+            case TID -> ByteBuffer.allocate(6).putInt(((org.osgres.api.heap.ItemPointer) v).block())
+                    .putShort((short) ((org.osgres.api.heap.ItemPointer) v).offset()).array();
             case XID -> ByteBuffer.allocate(4).putInt((int) (long) (Long) v).array();
             case TEXT_ARRAY -> textArraySend((String[]) v);
             case INET -> inetSend((String) v);

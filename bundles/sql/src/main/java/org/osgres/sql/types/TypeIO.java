@@ -295,6 +295,8 @@ public final class TypeIO {
 
     private static LocalDateTime timestampIn(String s) {
         String t = s.strip().replace('T', ' ');
+        // timestamp without time zone ignores a zone written after the time (DecodeDateTime)
+        t = t.replaceFirst("(\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?)\\s*([+-]\\d\\d(:?\\d\\d)?|Z|UTC)$", "$1");
         try {
             if (t.length() == 10) {
                 return LocalDate.parse(t).atStartOfDay();
