@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.ClientAuthentication;
 import org.osgres.api.auth.PasswordEncryption;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.checkpoint.CheckpointRequest;
+import org.osgres.api.wal.WalInsert;
 import org.osgres.api.session.BackendRegistry;
 import org.osgres.api.sql.SystemView;
 import org.osgres.api.error.PgException;
@@ -21,6 +23,7 @@ import org.osgres.api.sql.SessionContext;
 import org.osgres.api.sql.SqlEngine;
 import org.osgres.sql.analyze.Analyzer;
 import org.osgres.sql.analyze.QueryAnalyzer;
+import org.osgres.sql.exec.CheckpointCommand;
 import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
@@ -70,6 +73,26 @@ public final class PgSqlEngine implements SqlEngine {
 
     void removeSystemView(SystemView view) {
         services.removeView(view);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setWalInsert(WalInsert wal) {
+        services.setWal(wal);
+    }
+
+    void unsetWalInsert(WalInsert wal) {
+        services.setWal(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCheckpointRequest(CheckpointRequest checkpointer) {
+        services.setCheckpointer(checkpointer);
+    }
+
+    void unsetCheckpointRequest(CheckpointRequest checkpointer) {
+        services.setCheckpointer(null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -137,6 +160,7 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.RoleStmt r -> RoleCommands.plan(r, services, ps.source());
             case Ast.CopyStmt c -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "COPY is not supported by osgres yet").atPosition(Lexer.position(ps.source(), c.location()));
+            case Ast.UnsupportedStmt u when u.tag().equals("CHECKPOINT") -> CheckpointCommand.plan(u, ps);
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };

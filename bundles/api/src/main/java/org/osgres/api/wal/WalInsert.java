@@ -90,6 +90,14 @@ public interface WalInsert extends WalFlush {
      */
     long writeCheckpointRecord(long redoLsn, int nextXid, int nextOid, boolean shutdown);
 
+    /**
+     * What global/pg_control holds now: the last checkpoint's location, redo point, nextXid and
+     * nextOid, and the cluster state (PostgreSQL: ControlFile in shared memory).
+     *
+     * @since 1.2
+     */
+    ControlFileData controlFile();
+
     /** "%X/%X" as PostgreSQL prints an LSN. */
     static String formatLsn(long lsn) {
         return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();

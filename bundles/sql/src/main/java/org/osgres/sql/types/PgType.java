@@ -35,6 +35,8 @@ public enum PgType {
     VOID(2278, "void", "void", 4, 'P', false),
     /** xid: a 32-bit transaction id, held as Long. */
     XID(28, "xid", "xid", 4, 'U', false),
+    /** pg_lsn: a WAL position, held as Long, printed "0/16B3748". */
+    PG_LSN(3220, "pg_lsn", "pg_lsn", 8, 'U', false),
     /** inet: held as the address text, as system views give it. */
     INET(869, "inet", "inet", -1, 'I', false),
     /** text[]: held as String[] (elements may be null). */
@@ -137,6 +139,7 @@ public enum PgType {
             case "numeric", "decimal", "dec" -> NUMERIC;
             case "void" -> VOID;
             case "xid" -> XID;
+            case "pg_lsn" -> PG_LSN;
             case "inet" -> INET;
             case "_text", "text[]" -> TEXT_ARRAY;
             default -> null;
