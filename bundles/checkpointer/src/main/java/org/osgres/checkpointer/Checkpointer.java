@@ -22,6 +22,8 @@
  */
 package org.osgres.checkpointer;
 
+import java.util.Map;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -35,11 +37,13 @@ import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.lifecycle.BackgroundWorker;
 import org.osgres.api.session.BackendStatus;
+import org.osgres.api.session.LogContext;
 import org.osgres.api.wal.Recovery;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.TransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 @Component(service = {BackgroundWorker.class, CheckpointRequest.class}, immediate = true)
 public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
@@ -61,6 +65,7 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
     private boolean shutdownRequested;
 
     private volatile long lastCheckpointNanos = System.nanoTime();
+    private volatile BackendStatus workerStatus;
 
     @Activate
     public Checkpointer(@Reference Settings settings, @Reference WalInsert wal, @Reference BufferManager buffers,
@@ -134,7 +139,22 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
             shutdownRequested = true;
             requests.notifyAll();
         }
-        creator.shutdown();
+        // the lines are the checkpointer's, as in PostgreSQL, though the postmaster's thread runs them
+        BackendStatus me = workerStatus;
+        Map<String, String> saved = MDC.getCopyOfContextMap();
+        if (me != null) {
+            MDC.put(LogContext.PID, Integer.toString(me.pid()));
+            MDC.put(LogContext.BACKEND_TYPE, backendType());
+        }
+        try {
+            creator.shutdown();
+        } finally {
+            if (saved == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(saved);
+            }
+        }
     }
 
     /** Whether the checkpoint in progress should hurry: shutdown, or an IMMEDIATE request waiting (ImmediateCheckpointRequested). */
@@ -163,6 +183,7 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
 
     @Override
     public void run(BackendStatus status) throws Exception {
+        workerStatus = status;
         lastCheckpointNanos = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             boolean doCheckpoint;
