@@ -75,9 +75,14 @@ public final class PostgresMain implements BackendService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TransactionManager transactions;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile SystemCatalog catalog;
+    /**
+     * pg_database. Mandatory, so the postmaster (which needs this service) accepts connections
+     * only once the catalogs exist, as PostgreSQL's only after startup; null only for a
+     * PostgresMain built with new (tests without storage), which then knows postgres and
+     * template1.
+     */
+    @Reference
+    private SystemCatalog catalog;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile BufferManager buffers;

@@ -19,6 +19,10 @@ class SessionTimeoutsTest {
     final Interrupts interrupts = new Interrupts();
     final SessionTimeouts timeouts = new SessionTimeouts(scheduler, interrupts);
 
+    SessionTimeoutsTest() {
+        scheduler.setRemoveOnCancelPolicy(true); // as PostgresMain's timer thread
+    }
+
     @AfterEach
     void stop() {
         scheduler.shutdownNow();
@@ -40,7 +44,9 @@ class SessionTimeoutsTest {
 
     @Test
     void aStoppedOrZeroTimeoutDoesNothing() throws Exception {
-        timeouts.startStatement(30);
+        // a long timeout, so a loaded machine cannot let it fire before stopStatement(); the
+        // queue check below shows the stop cancelled it
+        timeouts.startStatement(60_000);
         timeouts.stopStatement();
         timeouts.startStatement(0);
         timeouts.startIdleSession(0);

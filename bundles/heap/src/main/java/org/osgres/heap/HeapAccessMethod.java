@@ -40,6 +40,7 @@ import org.osgres.api.buffer.ForkNumber;
 import org.osgres.api.buffer.Page;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.heap.HeapScan;
 import org.osgres.api.heap.HeapTuple;
@@ -64,10 +65,12 @@ public final class HeapAccessMethod implements HeapAccess {
     private final HeapVisibility visibility;
     private final Hio hio;
     private final LazyVacuum vacuum;
+    private final TransactionManager xacts;
 
     @Activate
     public HeapAccessMethod(@Reference BufferManager buffers, @Reference TransactionManager xacts) {
         this.buffers = buffers;
+        this.xacts = xacts;
         this.visibility = new HeapVisibility(xacts);
         this.hio = new Hio(buffers);
         this.vacuum = new LazyVacuum(buffers, xacts, visibility, hio);
@@ -121,6 +124,21 @@ public final class HeapAccessMethod implements HeapAccess {
         tx.lock(relationTag(rel), LockMode.ROW_EXCLUSIVE);
         int xid = tx.assignXid();
         byte[] bytes = prepare(rel, values, xid, tx.commandId(), 0);
+        int buffer = hio.getBufferForTuple(rel, bytes.length, 0);
+        try {
+            ItemPointer tid = putTuple(buffers.page(buffer), buffers.blockNumber(buffer), bytes);
+            buffers.markDirty(buffer);
+            return tid;
+        } finally {
+            buffers.unlock(buffer);
+            buffers.unpin(buffer);
+        }
+    }
+
+    @Override
+    public ItemPointer insertFrozen(Relation rel, Object[] values) {
+        byte[] bytes = prepare(rel, values, TransactionIds.FROZEN, TransactionIds.FIRST_COMMAND_ID,
+                HeapTupleHeader.HEAP_XMIN_FROZEN);
         int buffer = hio.getBufferForTuple(rel, bytes.length, 0);
         try {
             ItemPointer tid = putTuple(buffers.page(buffer), buffers.blockNumber(buffer), bytes);
@@ -519,8 +537,131 @@ public final class HeapAccessMethod implements HeapAccess {
         }
     }
 
+    /**
+     * heap_fetch with SnapshotDirty, for _bt_check_unique. Takes no relation lock: the caller, an
+     * index insert, holds RowExclusiveLock on the heap already.
+     */
+    @Override
+    public DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid) {
+        if (tid.blockNumber() >= nblocks(rel)) {
+            return DirtyTuple.GONE;
+        }
+        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
+        try {
+            buffers.lockShared(buffer);
+            try {
+                ByteBuffer page = buffers.page(buffer);
+                int t = tupleOffset(page, tid);
+                if (t < 0) {
+                    return DirtyTuple.GONE;
+                }
+                boolean[] hinted = {false};
+                int[] xwait = {0};
+                DirtyTuple.Kind kind = visibility.satisfiesDirty(page, t, tx, xwait, hinted);
+                if (hinted[0]) {
+                    buffers.markDirty(buffer);
+                }
+                if (kind == DirtyTuple.Kind.GONE) {
+                    return DirtyTuple.GONE;
+                }
+                return new DirtyTuple(kind, xwait[0], HeapTupleCodec.deform(rel.desc(), page, t));
+            } finally {
+                buffers.unlock(buffer);
+            }
+        } finally {
+            buffers.unpin(buffer);
+        }
+    }
+
+    /** One tuple of a page, collected for the build scan's callback. */
+    private record BuildTuple(ItemPointer tid, Object[] values, boolean alive) {
+    }
+
+    @Override
+    public void indexBuildScan(Relation rel, Transaction tx, IndexBuildCallback callback) {
+        tx.lock(relationTag(rel), LockMode.ACCESS_SHARE);
+        long nblocks = nblocks(rel);
+        java.util.List<BuildTuple> found = new java.util.ArrayList<>();
+        for (long blkno = 0; blkno < nblocks; blkno++) {
+            for (;;) {
+                found.clear();
+                int xwait = buildScanPage(rel, tx, blkno, found);
+                if (xwait == 0) {
+                    break;
+                }
+                tx.waitForXid(xwait); // heapam_index_build_range_scan: XactLockTableWait, then recheck
+            }
+            for (BuildTuple t : found) {
+                callback.tuple(t.tid(), t.values(), t.alive());
+            }
+        }
+    }
+
+    /** The page's tuples for an index build, or the xid of another transaction to wait for first. */
+    private int buildScanPage(Relation rel, Transaction tx, long blkno, java.util.List<BuildTuple> found) {
+        int oldestXmin = xacts.oldestXmin();
+        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, blkno);
+        try {
+            buffers.lockShared(buffer);
+            try {
+                ByteBuffer page = buffers.page(buffer);
+                if (Page.isNew(page)) {
+                    return 0;
+                }
+                boolean[] hinted = {false};
+                int nline = Page.maxOffsetNumber(page);
+                for (int off = 1; off <= nline; off++) {
+                    int id = Page.itemId(page, off);
+                    if (Page.itemFlags(id) != Page.LP_NORMAL) {
+                        continue;
+                    }
+                    int t = Page.itemOffset(id);
+                    boolean alive;
+                    switch (visibility.satisfiesVacuum(page, t, oldestXmin, hinted)) {
+                        case DEAD -> {
+                            continue;
+                        }
+                        case LIVE -> alive = true;
+                        case RECENTLY_DEAD -> alive = false;
+                        case INSERT_IN_PROGRESS -> {
+                            int xmin = HeapTupleHeader.xmin(page, t);
+                            if (!tx.isCurrentXid(xmin)) {
+                                return xmin;
+                            }
+                            int infomask = HeapTupleHeader.infomask(page, t);
+                            alive = (infomask & HEAP_XMAX_INVALID) != 0 || HeapTupleHeader.xmaxIsLockedOnly(infomask)
+                                    || !tx.isCurrentXid(HeapTupleHeader.xmax(page, t));
+                        }
+                        case DELETE_IN_PROGRESS -> {
+                            int xmax = HeapTupleHeader.xmax(page, t);
+                            if (!tx.isCurrentXid(xmax)) {
+                                return xmax;
+                            }
+                            alive = false;
+                        }
+                        default -> throw new IllegalStateException();
+                    }
+                    found.add(new BuildTuple(new ItemPointer((int) blkno, off), HeapTupleCodec.deform(rel.desc(), page, t), alive));
+                }
+                if (hinted[0]) {
+                    buffers.markDirty(buffer);
+                }
+                return 0;
+            } finally {
+                buffers.unlock(buffer);
+            }
+        } finally {
+            buffers.unpin(buffer);
+        }
+    }
+
     @Override
     public VacuumResult vacuum(Relation rel, Transaction tx) {
-        return vacuum.vacuumRelation(rel, tx);
+        return vacuum.vacuumRelation(rel, tx, null);
+    }
+
+    @Override
+    public VacuumResult vacuum(Relation rel, Transaction tx, IndexCleanup indexes) {
+        return vacuum.vacuumRelation(rel, tx, indexes);
     }
 }

@@ -3,74 +3,30 @@
  * heap_form_tuple, heap_fill_tuple, heap_deform_tuple, with utils/adt's on-disk datum formats).
  *
  * Layout rules, as PostgreSQL's: after the header and the null bitmap (present when any value
- * is null), t_hoff is MAXALIGNed; each non-null value is aligned to its type's alignment, except
- * a varlena stored with a 1-byte header, which is never aligned. A varlena gets the 1-byte header
- * when its column's storage is not plain and its data is at most 126 bytes (VARATT_CAN_MAKE_SHORT),
- * else the 4-byte one. Pad bytes are zero, which is how a reader tells a 1-byte header (odd first
- * byte) from padding before an aligned 4-byte one.
+ * is null), t_hoff is MAXALIGNed; the data area follows, laid out by DatumLayout (alignment,
+ * short varlena headers, the datum formats), which the btree's index tuples share.
  *
- * Datums: bool 1 byte; int2/int4/int8, float8 little-endian; date int4 days and timestamp int8
- * microseconds since 2000-01-01; text, varchar and bpchar UTF-8; numeric PostgreSQL's
- * NumericShort or NumericLong (NumericCodec).
- *
- * Entry points: form() (heap_form_tuple), deform() (heap_deform_tuple), dataSize().
- * See also: HeapTupleHeader; NumericCodec.
+ * Entry points: form() (heap_form_tuple), deform() (heap_deform_tuple).
+ * See also: HeapTupleHeader; org.osgres.heap.datum.DatumLayout.
  */
 package org.osgres.heap;
 
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 
 import org.osgres.api.buffer.Page;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
-import org.osgres.api.heap.Attribute;
 import org.osgres.api.heap.TupleDesc;
+import org.osgres.heap.datum.DatumLayout;
 
 final class HeapTupleCodec {
-    /** VARATT_SHORT_MAX: the largest varlena, header included, a 1-byte header can hold. */
-    static final int VARATT_SHORT_MAX = 0x7F;
-    static final LocalDate POSTGRES_EPOCH_DATE = LocalDate.of(2000, 1, 1);
-    static final LocalDateTime POSTGRES_EPOCH = POSTGRES_EPOCH_DATE.atStartOfDay();
-
     private HeapTupleCodec() {
     }
 
     /** BITMAPLEN. */
     static int bitmapLen(int natts) {
         return (natts + 7) / 8;
-    }
-
-    private static int align(int off, int alignment) {
-        return (off + alignment - 1) & -alignment;
-    }
-
-    /** A value's payload: the varlena data (without header) for varlena types, null for byval ones. */
-    private static byte[] varlenaPayload(Attribute att, Object value) {
-        return switch (att.typeOid()) {
-            case Attribute.TEXT, Attribute.VARCHAR, Attribute.BPCHAR -> value.toString().getBytes(StandardCharsets.UTF_8);
-            case Attribute.NUMERIC -> NumericCodec.encode(toBigDecimal(value));
-            default -> throw new IllegalArgumentException("not a varlena type: " + att.typeOid());
-        };
-    }
-
-    private static BigDecimal toBigDecimal(Object value) {
-        if (value instanceof BigDecimal b) {
-            return b;
-        }
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString());
-        }
-        throw new IllegalArgumentException("not a numeric value: " + value);
-    }
-
-    private static boolean canBeShort(Attribute att, int payload) {
-        return att.storage() != 'p' && payload + 1 <= VARATT_SHORT_MAX;
     }
 
     /**
@@ -91,145 +47,33 @@ final class HeapTupleCodec {
             hasNull |= v == null;
         }
         byte[][] payloads = new byte[natts][];
-        int hoff = SIZE_WITH_BITMAP(hasNull, natts);
-        // heap_compute_data_size
-        int off = 0;
-        boolean hasVarWidth = false;
-        for (int i = 0; i < natts; i++) {
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            Attribute att = desc.get(i);
-            if (att.len() == -1) {
-                hasVarWidth = true;
-                byte[] payload = varlenaPayload(att, v);
-                payloads[i] = payload;
-                if (canBeShort(att, payload.length)) {
-                    off += 1 + payload.length;
-                } else {
-                    off = align(off, att.alignment()) + 4 + payload.length;
-                }
-            } else {
-                off = align(off, att.alignment()) + att.len();
-            }
-        }
-        int len = hoff + off;
+        int hoff = Page.maxAlign(HeapTupleHeader.SIZE + (hasNull ? bitmapLen(natts) : 0));
+        int len = hoff + DatumLayout.dataSize(desc, values, payloads);
         byte[] tuple = new byte[len];
         ByteBuffer buf = ByteBuffer.wrap(tuple).order(ByteOrder.LITTLE_ENDIAN);
-        int infomask = (hasNull ? HeapTupleHeader.HEAP_HASNULL : 0) | (hasVarWidth ? HeapTupleHeader.HEAP_HASVARWIDTH : 0);
+        int infomask = (hasNull ? HeapTupleHeader.HEAP_HASNULL : 0)
+                | (DatumLayout.hasVarWidth(desc, values) ? HeapTupleHeader.HEAP_HASVARWIDTH : 0);
         buf.putShort(HeapTupleHeader.OFF_INFOMASK2, (short) natts);
         buf.putShort(HeapTupleHeader.OFF_INFOMASK, (short) infomask);
         buf.put(HeapTupleHeader.OFF_HOFF, (byte) hoff);
-        // heap_fill_tuple
-        int data = 0;
-        for (int i = 0; i < natts; i++) {
-            Object v = values[i];
-            if (v == null) {
-                continue;
-            }
-            if (hasNull) {
-                tuple[HeapTupleHeader.OFF_BITS + i / 8] |= (byte) (1 << (i % 8));
-            }
-            Attribute att = desc.get(i);
-            if (att.len() == -1) {
-                byte[] payload = payloads[i];
-                if (canBeShort(att, payload.length)) {
-                    tuple[hoff + data] = (byte) (((1 + payload.length) << 1) | 0x01);
-                    System.arraycopy(payload, 0, tuple, hoff + data + 1, payload.length);
-                    data += 1 + payload.length;
-                } else {
-                    data = align(data, att.alignment());
-                    buf.putInt(hoff + data, (4 + payload.length) << 2);
-                    System.arraycopy(payload, 0, tuple, hoff + data + 4, payload.length);
-                    data += 4 + payload.length;
+        if (hasNull) {
+            for (int i = 0; i < natts; i++) {
+                if (values[i] != null) {
+                    tuple[HeapTupleHeader.OFF_BITS + i / 8] |= (byte) (1 << (i % 8));
                 }
-            } else {
-                data = align(data, att.alignment());
-                putByVal(buf, hoff + data, att, v);
-                data += att.len();
             }
         }
+        DatumLayout.fill(desc, values, payloads, buf, hoff);
         return tuple;
-    }
-
-    @SuppressWarnings("checkstyle:MethodName")
-    private static int SIZE_WITH_BITMAP(boolean hasNull, int natts) {
-        return Page.maxAlign(HeapTupleHeader.SIZE + (hasNull ? bitmapLen(natts) : 0));
-    }
-
-    private static void putByVal(ByteBuffer buf, int pos, Attribute att, Object v) {
-        switch (att.typeOid()) {
-            case Attribute.BOOL -> buf.put(pos, (byte) (((Boolean) v) ? 1 : 0));
-            case Attribute.INT2 -> buf.putShort(pos, ((Number) v).shortValue());
-            case Attribute.INT4 -> buf.putInt(pos, ((Number) v).intValue());
-            case Attribute.INT8 -> buf.putLong(pos, ((Number) v).longValue());
-            case Attribute.FLOAT8 -> buf.putDouble(pos, ((Number) v).doubleValue());
-            case Attribute.DATE -> buf.putInt(pos, (int) ChronoUnit.DAYS.between(POSTGRES_EPOCH_DATE, (LocalDate) v));
-            case Attribute.TIMESTAMP -> buf.putLong(pos, ChronoUnit.MICROS.between(POSTGRES_EPOCH, (LocalDateTime) v));
-            default -> throw new IllegalArgumentException("not a by-value type: " + att.typeOid());
-        }
     }
 
     /** Deforms a tuple's bytes (heap_deform_tuple); attributes past the tuple's natts are null. */
     static Object[] deform(TupleDesc desc, ByteBuffer t, int start) {
-        int natts = desc.size();
-        Object[] values = new Object[natts];
         int infomask = HeapTupleHeader.infomask(t, start);
         int tupNatts = HeapTupleHeader.infomask2(t, start) & HeapTupleHeader.HEAP_NATTS_MASK;
         boolean hasNull = (infomask & HeapTupleHeader.HEAP_HASNULL) != 0;
         int hoff = HeapTupleHeader.hoff(t, start);
-        int off = 0;
-        int limit = Math.min(natts, tupNatts);
-        for (int i = 0; i < limit; i++) {
-            if (hasNull && (t.get(start + HeapTupleHeader.OFF_BITS + i / 8) & (1 << (i % 8))) == 0) {
-                continue;
-            }
-            Attribute att = desc.get(i);
-            if (att.len() == -1) {
-                int pos = start + hoff + off;
-                int first = t.get(pos) & 0xff;
-                int len;
-                int hdr;
-                if ((first & 0x01) != 0) { // VARATT_IS_1B: no alignment
-                    len = first >>> 1;
-                    hdr = 1;
-                } else {
-                    off = align(off, att.alignment()); // att_align_pointer: padding is zero
-                    pos = start + hoff + off;
-                    len = t.getInt(pos) >>> 2;
-                    hdr = 4;
-                }
-                values[i] = varlenaValue(att, t, pos + hdr, len - hdr);
-                off += len;
-            } else {
-                off = align(off, att.alignment());
-                values[i] = getByVal(t, start + hoff + off, att);
-                off += att.len();
-            }
-        }
-        return values;
-    }
-
-    private static Object varlenaValue(Attribute att, ByteBuffer t, int pos, int len) {
-        byte[] bytes = new byte[len];
-        t.get(pos, bytes);
-        return switch (att.typeOid()) {
-            case Attribute.NUMERIC -> NumericCodec.decode(bytes);
-            default -> new String(bytes, StandardCharsets.UTF_8);
-        };
-    }
-
-    private static Object getByVal(ByteBuffer t, int pos, Attribute att) {
-        return switch (att.typeOid()) {
-            case Attribute.BOOL -> t.get(pos) != 0;
-            case Attribute.INT2 -> t.getShort(pos);
-            case Attribute.INT4 -> t.getInt(pos);
-            case Attribute.INT8 -> t.getLong(pos);
-            case Attribute.FLOAT8 -> t.getDouble(pos);
-            case Attribute.DATE -> POSTGRES_EPOCH_DATE.plusDays(t.getInt(pos));
-            case Attribute.TIMESTAMP -> POSTGRES_EPOCH.plus(t.getLong(pos), ChronoUnit.MICROS);
-            default -> throw new IllegalArgumentException("not a by-value type: " + att.typeOid());
-        };
+        return DatumLayout.deform(desc, t, start + hoff, Math.min(desc.size(), tupNatts),
+                i -> hasNull && (t.get(start + HeapTupleHeader.OFF_BITS + i / 8) & (1 << (i % 8))) == 0);
     }
 }

@@ -20,7 +20,7 @@
  *   ... xmax own (cmax as above), xmax running for the snapshot -> visible
  *   ... xmax committed before the snapshot                -> invisible
  *
- * Entry points: satisfiesMvcc(), satisfiesUpdate(), satisfiesVacuum().
+ * Entry points: satisfiesMvcc(), satisfiesUpdate(), satisfiesDirty(), satisfiesVacuum().
  * See also: HeapAccessMethod; HeapTupleHeader.
  */
 package org.osgres.heap;
@@ -36,6 +36,7 @@ import static org.osgres.heap.HeapTupleHeader.xmaxIsLockedOnly;
 import java.nio.ByteBuffer;
 
 import org.osgres.api.clog.XidStatus;
+import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.ItemPointer;
 import org.osgres.api.xact.Snapshot;
 import org.osgres.api.xact.Transaction;
@@ -208,6 +209,65 @@ final class HeapVisibility {
         }
         hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
         return moved ? UpdateCheck.UPDATED : UpdateCheck.DELETED;
+    }
+
+    /**
+     * HeapTupleSatisfiesDirty: whether the tuple is there for a unique check, counting the work
+     * of transactions still running. Returns the kind with the xid to wait for (SnapshotDirty's
+     * xmin for an insert in progress, xmax for a delete in progress); values are left for the
+     * caller to fill in.
+     */
+    DirtyTuple.Kind satisfiesDirty(ByteBuffer p, int t, Transaction tx, int[] xwait, boolean[] hinted) {
+        int infomask = HeapTupleHeader.infomask(p, t);
+        int xmin = HeapTupleHeader.xmin(p, t);
+        xwait[0] = 0;
+        if ((infomask & HEAP_XMIN_COMMITTED) == 0) {
+            if ((infomask & HEAP_XMIN_INVALID) != 0) {
+                return DirtyTuple.Kind.GONE;
+            }
+            if (tx.isCurrentXid(xmin)) {
+                if ((infomask & HEAP_XMAX_INVALID) != 0 || xmaxIsLockedOnly(infomask)) {
+                    return DirtyTuple.Kind.LIVE;
+                }
+                if (!tx.isCurrentXid(HeapTupleHeader.xmax(p, t))) {
+                    hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
+                    return DirtyTuple.Kind.LIVE;
+                }
+                return DirtyTuple.Kind.GONE; // inserted and deleted by ourselves
+            } else if (xacts.isInProgress(xmin)) {
+                xwait[0] = xmin;
+                return DirtyTuple.Kind.BEING_INSERTED;
+            } else if (didCommit(xmin)) {
+                hinted[0] |= setHint(p, t, HEAP_XMIN_COMMITTED);
+            } else {
+                hinted[0] |= setHint(p, t, HEAP_XMIN_INVALID);
+                return DirtyTuple.Kind.GONE;
+            }
+        }
+        infomask = HeapTupleHeader.infomask(p, t);
+        if ((infomask & HEAP_XMAX_INVALID) != 0) {
+            return DirtyTuple.Kind.LIVE;
+        }
+        if ((infomask & HEAP_XMAX_COMMITTED) != 0) {
+            return xmaxIsLockedOnly(infomask) ? DirtyTuple.Kind.LIVE : DirtyTuple.Kind.GONE;
+        }
+        if (xmaxIsLockedOnly(infomask)) {
+            return DirtyTuple.Kind.LIVE;
+        }
+        int xmax = HeapTupleHeader.xmax(p, t);
+        if (tx.isCurrentXid(xmax)) {
+            return DirtyTuple.Kind.GONE;
+        }
+        if (xacts.isInProgress(xmax)) {
+            xwait[0] = xmax;
+            return DirtyTuple.Kind.BEING_DELETED;
+        }
+        if (!didCommit(xmax)) {
+            hinted[0] |= setHint(p, t, HEAP_XMAX_INVALID);
+            return DirtyTuple.Kind.LIVE;
+        }
+        hinted[0] |= setHint(p, t, HEAP_XMAX_COMMITTED);
+        return DirtyTuple.Kind.GONE;
     }
 
     /**

@@ -46,6 +46,20 @@ final class Hio {
      * page of an update), that buffer is locked too, and the result is another page.
      */
     int getBufferForTuple(Relation rel, int len, int otherBuffer) {
+        for (;;) {
+            int buffer = tryGetBufferForTuple(rel, len, otherBuffer);
+            if (buffer != 0) {
+                return buffer;
+            }
+        }
+    }
+
+    /**
+     * One round of {@link #getBufferForTuple}: 0 when the page this round extended the relation
+     * by was filled by other inserters before it could be locked (they find it as the last page;
+     * PostgreSQL locks a new page before anyone can see it, under the relation extension lock).
+     */
+    private int tryGetBufferForTuple(Relation rel, int len, int otherBuffer) {
         int need = Page.maxAlign(len);
         int saveFreeSpace = Page.SIZE * (100 - rel.fillfactor()) / 100;
         RelFileLocator loc = rel.locator();
@@ -99,6 +113,14 @@ final class Hio {
             Page.init(page, 0);
         }
         buffers.markDirty(buffer);
+        if (HeapPages.heapFreeSpace(page) < need) {
+            buffers.unlock(buffer);
+            if (otherBuffer != 0) {
+                buffers.unlock(otherBuffer);
+            }
+            buffers.unpin(buffer);
+            return 0;
+        }
         targetBlocks.put(loc, block);
         return buffer;
     }

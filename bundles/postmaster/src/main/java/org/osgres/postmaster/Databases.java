@@ -3,10 +3,13 @@ package org.osgres.postmaster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.osgres.api.catalog.DatabaseInfo;
+import org.osgres.api.catalog.SystemCatalog;
+
 /**
- * The databases of a new cluster and their OIDs, as initdb makes them (PostgreSQL 15:
- * template1 1, template0 4, postgres 5). A stand-in until the database catalog exists (the
- * storage/catalog issue); the backend keeps the same list.
+ * The databases and their OIDs for the postmaster's views: pg_database through the SystemCatalog
+ * service when one is installed, else the databases of a new cluster as initdb makes them
+ * (PostgreSQL 15: template1 1, template0 4, postgres 5), for a server without storage.
  */
 final class Databases {
     static final Map<String, Integer> OIDS = new LinkedHashMap<>();
@@ -21,7 +24,26 @@ final class Databases {
     }
 
     /** The database's OID, or null for none (background workers) or an unknown name. */
-    static Integer oid(String database) {
-        return database == null ? null : OIDS.get(database);
+    static Integer oid(SystemCatalog catalog, String database) {
+        if (database == null) {
+            return null;
+        }
+        if (catalog != null) {
+            DatabaseInfo db = catalog.database(database);
+            return db == null ? null : db.oid();
+        }
+        return OIDS.get(database);
+    }
+
+    /** Every database's name and OID. */
+    static Map<String, Integer> all(SystemCatalog catalog) {
+        if (catalog == null) {
+            return OIDS;
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (DatabaseInfo db : catalog.databases()) {
+            m.put(db.name(), db.oid());
+        }
+        return m;
     }
 }

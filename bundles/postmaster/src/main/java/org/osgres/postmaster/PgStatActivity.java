@@ -7,8 +7,12 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.Role;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.session.BackendRegistry;
 import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.ClientAddress;
@@ -44,6 +48,9 @@ public final class PgStatActivity implements SystemView {
 
     private final BackendRegistry registry;
     private final RoleCatalog roles;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SystemCatalog catalog;
 
     @Activate
     public PgStatActivity(@Reference BackendRegistry registry, @Reference RoleCatalog roles) {
@@ -76,7 +83,7 @@ public final class PgStatActivity implements SystemView {
     Object[] row(BackendStatus b, boolean visible) {
         Object[] r = new Object[COLUMNS.size()];
         String user = b.user();
-        Integer datid = Databases.oid(b.database());
+        Integer datid = Databases.oid(catalog, b.database());
         r[0] = datid;
         r[1] = b.database();
         r[2] = b.pid();

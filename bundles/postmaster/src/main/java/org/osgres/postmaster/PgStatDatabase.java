@@ -7,6 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.DatabaseStatistics;
 import org.osgres.api.sql.SessionContext;
@@ -36,6 +41,9 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
         "blk_read_time", "blk_write_time", "session_time", "active_time", "idle_in_transaction_time",
         "sessions", "sessions_abandoned", "sessions_fatal", "sessions_killed", "stats_reset"};
     private static final List<ViewColumn> COLUMNS;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SystemCatalog catalog;
 
     static {
         List<ViewColumn> c = new ArrayList<>();
@@ -127,7 +135,7 @@ public final class PgStatDatabase implements SystemView, DatabaseStatistics {
     public List<Object[]> rows(SessionContext session) {
         List<Object[]> out = new ArrayList<>();
         out.add(row(0, null));
-        for (Map.Entry<String, Integer> db : Databases.OIDS.entrySet()) {
+        for (Map.Entry<String, Integer> db : Databases.all(catalog).entrySet()) {
             out.add(row(db.getValue(), db.getKey()));
         }
         return out;

@@ -33,6 +33,16 @@ public interface HeapAccess {
     ItemPointer insert(Relation rel, Transaction tx, Object[] values);
 
     /**
+     * Inserts a row as bootstrap does (PostgreSQL: heap_insert with HEAP_INSERT_FROZEN, as
+     * initdb's BKI rows end up after its VACUUM FREEZE): xmin FrozenTransactionId, hint bits
+     * HEAP_XMIN_FROZEN, command id 0, no transaction and no lock. For initdb's catalog rows only,
+     * before any backend runs.
+     *
+     * @since 1.1
+     */
+    ItemPointer insertFrozen(Relation rel, Object[] values);
+
+    /**
      * Replaces a row with a new version (heap_update): the old version gets xmax and a ctid
      * pointing at the new one.
      */
@@ -55,9 +65,52 @@ public interface HeapAccess {
     HeapTuple fetch(Relation rel, Transaction tx, Snapshot snapshot, ItemPointer tid);
 
     /**
+     * The tuple at tid as a dirty snapshot sees it (heap_fetch with SnapshotDirty), for unique
+     * checks. Does not wait.
+     *
+     * @since 1.1
+     */
+    DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid);
+
+    /**
+     * VACUUM with indexes (heap_vacuum_rel): as {@link #vacuum(Relation, Transaction)}, but the
+     * dead tuples' line pointers are kept (LP_DEAD) until {@code indexes} has removed their
+     * index entries, then freed (lazy_vacuum_heap_rel).
+     *
+     * @since 1.1
+     */
+    VacuumResult vacuum(Relation rel, Transaction tx, IndexCleanup indexes);
+
+    /**
+     * The scan CREATE INDEX builds from (table_index_build_scan, heapam_index_build_range_scan):
+     * every tuple that is not dead to all transactions, in block and line pointer order, with
+     * whether it is alive (committed and not deleted, or this transaction's own insert): a
+     * recently dead tuple is given with alive false. A tuple being inserted or deleted by another
+     * transaction is waited for first (no page lock held), then looked at again.
+     *
+     * @since 1.1
+     */
+    void indexBuildScan(Relation rel, Transaction tx, IndexBuildCallback callback);
+
+    /** What {@link #indexBuildScan} calls for each tuple (IndexBuildCallback). */
+    @FunctionalInterface
+    interface IndexBuildCallback {
+        void tuple(ItemPointer tid, Object[] values, boolean alive);
+    }
+
+    /** What VACUUM asks of a relation's indexes (lazy_vacuum_all_indexes). */
+    @FunctionalInterface
+    interface IndexCleanup {
+        /** Removes every index entry that points at a tid for which isDead is true. */
+        void removeDead(java.util.function.Predicate<ItemPointer> isDead);
+    }
+
+    /**
      * VACUUM of the relation (heap_vacuum_rel without indexes): removes tuples deleted before
      * every snapshot and transaction still running, compacts the pages and cuts empty pages
-     * from the end. The transaction (no xid needed) owns the locks VACUUM takes.
+     * from the end. The transaction (no xid needed) owns the locks VACUUM takes. A table with
+     * indexes must use {@link #vacuum(Relation, Transaction, IndexCleanup)} instead: this one frees
+     * dead tuples' TIDs at once, and an index entry would then point at whatever row takes the TID.
      */
     VacuumResult vacuum(Relation rel, Transaction tx);
 

@@ -12,7 +12,12 @@ public record LockTag(Kind kind, int dbOid, int relOid, int block, int offset, i
         /** LOCKTAG_TUPLE. */
         TUPLE,
         /** LOCKTAG_TRANSACTION. */
-        TRANSACTION
+        TRANSACTION,
+        /**
+         * LOCKTAG_OBJECT: a catalog object (class oid in relOid, object id in block, sub-id in
+         * offset). @since 1.2
+         */
+        OBJECT
     }
 
     /** SET_LOCKTAG_RELATION. */
@@ -30,12 +35,23 @@ public record LockTag(Kind kind, int dbOid, int relOid, int block, int offset, i
         return new LockTag(Kind.TRANSACTION, 0, 0, 0, 0, xid);
     }
 
+    /**
+     * SET_LOCKTAG_OBJECT: a non-relation catalog object, by the oid of its catalog, its own id
+     * and a sub-id (osgres also locks a name about to be taken this way).
+     *
+     * @since 1.2
+     */
+    public static LockTag object(int dbOid, int classOid, int objOid, int objSubId) {
+        return new LockTag(Kind.OBJECT, dbOid, classOid, objOid, objSubId, 0);
+    }
+
     /** The words PostgreSQL's messages use for it (lmgr.c DescribeLockTag). */
     public String describe() {
         return switch (kind) {
             case RELATION -> "relation " + u(relOid) + " of database " + u(dbOid);
             case TUPLE -> "tuple (" + u(block) + "," + offset + ") of relation " + u(relOid) + " of database " + u(dbOid);
             case TRANSACTION -> "transaction " + u(xid);
+            case OBJECT -> "object " + u(block) + " of class " + u(relOid) + " of database " + u(dbOid);
         };
     }
 
@@ -49,6 +65,7 @@ public record LockTag(Kind kind, int dbOid, int relOid, int block, int offset, i
             case RELATION -> "relation";
             case TUPLE -> "tuple";
             case TRANSACTION -> "transactionid";
+            case OBJECT -> "object";
         };
     }
 }

@@ -73,6 +73,9 @@ public final class HbaAuthentication implements ClientAuthentication {
     private volatile IdentFile ident;
     private volatile RoleCatalog catalog;
     private volatile Path hbaFile;
+    /** The bundle context while active: whether bundles are still starting, for a method not yet registered. */
+    private volatile BundleContext context;
+    private volatile long activatedAt;
     private volatile HbaRules rules = new HbaRules(List.of());
 
     @Reference
@@ -118,6 +121,8 @@ public final class HbaAuthentication implements ClientAuthentication {
 
     @Activate
     void activate(BundleContext context) {
+        this.context = context;
+        this.activatedAt = System.nanoTime();
         String configured = settings.get("hba_file");
         hbaFile = configured == null || configured.isEmpty() ? settings.dataDirectory().resolve(HBA_FILE)
                 : Path.of(configured);
@@ -202,6 +207,39 @@ public final class HbaAuthentication implements ClientAuthentication {
                     return missing;
                 }
                 methodsLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /**
+     * A method a line names that is not registered yet while the server is starting (bundles
+     * still starting, or within METHOD_WAIT of this component's activation: a method component
+     * of an active bundle may register a moment after this one): waits for it, at most
+     * METHOD_WAIT. Null when it does not come, or at once when the server is past starting.
+     */
+    private AuthMethod awaitStartingMethod(String name) {
+        BundleContext c = context;
+        long deadline = System.nanoTime() + METHOD_WAIT.toNanos();
+        synchronized (methodsLock) {
+            while (true) {
+                AuthMethod m = methods.get(name);
+                long left = deadline - System.nanoTime();
+                boolean starting;
+                try {
+                    starting = System.nanoTime() - activatedAt < METHOD_WAIT.toNanos()
+                            || c != null && !allBundlesActive(c);
+                } catch (IllegalStateException stopped) {
+                    starting = false;
+                }
+                if (m != null || left <= 0 || !starting) {
+                    return m;
+                }
+                try {
+                    methodsLock.wait(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
             }
         }
     }
@@ -331,6 +369,9 @@ public final class HbaAuthentication implements ClientAuthentication {
         String matched = "Connection matched pg_hba.conf line " + hba.lineNumber() + ": \"" + hba.rawLine().strip()
                 + "\"";
         AuthMethod method = methods.get(hba.method());
+        if (method == null) {
+            method = awaitStartingMethod(hba.method());
+        }
         if (method == null) {
             throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, missingMethod(hba.method()))
                     .withLogDetail(matched);

@@ -11,14 +11,14 @@
  *
  * Entry points: encode(), decode().
  */
-package org.osgres.heap;
+package org.osgres.heap.datum;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-final class NumericCodec {
+public final class NumericCodec {
     static final int NBASE = 10000;
     static final int DEC_DIGITS = 4;
     static final int NUMERIC_POS = 0x0000;
@@ -39,7 +39,7 @@ final class NumericCodec {
     private NumericCodec() {
     }
 
-    static byte[] encode(BigDecimal value) {
+    public static byte[] encode(BigDecimal value) {
         int dscale = Math.max(0, value.scale());
         boolean negative = value.signum() < 0;
         BigDecimal abs = value.abs().setScale(dscale);
@@ -93,7 +93,7 @@ final class NumericCodec {
         return out.array();
     }
 
-    static BigDecimal decode(byte[] bytes) {
+    public static BigDecimal decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int header = in.getShort(0) & 0xffff;
         boolean negative;

@@ -1,0 +1,102 @@
+/*
+ * BtreeAccessMethod: the B-tree index access method (PostgreSQL: access/nbtree/nbtree.c, the
+ * amapi entry points btbuild, btbuildempty, btinsert, btbeginscan/btgettuple, btbulkdelete).
+ *
+ * Lehman and Yao trees of PostgreSQL's nbtree version 4 pages through the shared buffer pool:
+ * a metapage at block 0 naming the root, pages with high keys and right-links so that a search
+ * that races a split moves right instead of locking its way down, the heap TID as the last key
+ * column so every leaf tuple has one place. Unique indexes check the heap with a dirty snapshot
+ * and wait for the transactions that are inserting or deleting an equal key.
+ *
+ * Relation locks are the caller's (the executor's, as in PostgreSQL: RowExclusiveLock on the
+ * index for inserts, AccessShareLock for scans, ShareLock on the heap for CREATE INDEX). Not
+ * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
+ * scans, array keys (= ANY), index-only scans, the fast root, kill_prior_tuple (LP_DEAD hints),
+ * BTP_INCOMPLETE_SPLIT (only crash recovery needs it), a build sort that spills to disk, WAL.
+ *
+ * Entry points: the IndexAccess interface.
+ * See also: BtreeInsert (btinsert), BtreeSort (btbuild), BtreeScan (btgettuple), BtreeVacuum
+ * (btbulkdelete), BtreeSearch (descents), BtreePage and IndexTuples (layout).
+ */
+package org.osgres.btree;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.buffer.BufferManager;
+import org.osgres.api.buffer.ForkNumber;
+import org.osgres.api.heap.HeapAccess;
+import org.osgres.api.heap.ItemPointer;
+import org.osgres.api.index.IndexAccess;
+import org.osgres.api.index.IndexRelation;
+import org.osgres.api.index.IndexScan;
+import org.osgres.api.index.ScanKey;
+import org.osgres.api.xact.Snapshot;
+import org.osgres.api.xact.Transaction;
+
+@Component(service = IndexAccess.class, immediate = true)
+public final class BtreeAccessMethod implements IndexAccess {
+    private final BufferManager buffers;
+    private final HeapAccess heap;
+    private final BtreeSearch search;
+    private final BtreeInsert inserter;
+    private final BtreeSort sorter;
+    private final BtreeVacuum vacuum;
+
+    @Activate
+    public BtreeAccessMethod(@Reference BufferManager buffers, @Reference HeapAccess heap) {
+        this.buffers = buffers;
+        this.heap = heap;
+        this.search = new BtreeSearch(buffers);
+        this.inserter = new BtreeInsert(search, heap);
+        this.sorter = new BtreeSort(buffers, heap);
+        this.vacuum = new BtreeVacuum(search);
+    }
+
+    /** btbuildempty: the file with a metapage whose root is P_NONE (the first insert makes one). */
+    @Override
+    public void createStorage(IndexRelation index) {
+        buffers.create(index.locator(), ForkNumber.MAIN);
+        int buffer = buffers.extend(index.locator(), ForkNumber.MAIN);
+        try {
+            buffers.lockExclusive(buffer);
+            BtreePage.initMeta(buffers.page(buffer), BtreePage.P_NONE, 0); // XLOG_BTREE_META (log_newpage)
+            buffers.markDirty(buffer);
+            buffers.unlock(buffer);
+        } finally {
+            buffers.unpin(buffer);
+        }
+    }
+
+    @Override
+    public long build(IndexRelation index, Transaction tx) {
+        return sorter.build(index, tx);
+    }
+
+    @Override
+    public void insert(IndexRelation index, Transaction tx, Object[] key, ItemPointer heapTid) {
+        if (key.length != index.keyDesc().size()) {
+            throw new IllegalArgumentException("index \"" + index.name() + "\" has " + index.keyDesc().size()
+                    + " key columns, got " + key.length);
+        }
+        inserter.insert(index, tx, key, heapTid);
+    }
+
+    @Override
+    public IndexScan beginScan(IndexRelation index, Transaction tx, Snapshot snapshot, List<ScanKey> keys) {
+        return new BtreeScan(search, heap, index, tx, snapshot, keys);
+    }
+
+    @Override
+    public long bulkDelete(IndexRelation index, Predicate<ItemPointer> isDead) {
+        return vacuum.bulkDelete(index, isDead);
+    }
+
+    @Override
+    public long nblocks(IndexRelation index) {
+        return buffers.nblocks(index.locator(), ForkNumber.MAIN);
+    }
+}
