@@ -140,9 +140,10 @@ class CheckpointIT {
             Path old = server.dataDir().resolve("pg_wal").resolve(before);
             assertTrue(Files.exists(old), before);
             scalar(c, "SELECT pg_switch_wal()");
+            s.execute("CHECKPOINT");
+            // the checkpoint record is the first in the next segment, its redo point too
             String after = scalar(c, "SELECT pg_walfile_name(pg_current_wal_insert_lsn())");
             assertNotEquals(before, after, "the switch moved inserting to the next segment");
-            s.execute("CHECKPOINT");
             assertFalse(Files.exists(old), "segment " + before + " is before the redo point's segment: removed or "
                     + "recycled to a future name");
             assertTrue(Files.exists(server.dataDir().resolve("pg_wal").resolve(after)));
