@@ -28,8 +28,8 @@ import org.postgresql.util.PSQLException;
 /**
  * Checkpoints end to end: CHECKPOINT (superusers only, PostgreSQL 15's 42501 text), the
  * log_checkpoints lines in PostgreSQL's shape, pg_stat_bgwriter's columns and counters, the WAL
- * functions and pg_lsn, old WAL segments gone after pg_switch_wal() and CHECKPOINT, and a timed
- * checkpoint with checkpoint_timeout = 30s (its minimum). Expected texts are recorded from
+ * functions and pg_lsn, old WAL segments gone after pg_switch_wal() and CHECKPOINT, a timed
+ * checkpoint with checkpoint_timeout = 30s (its minimum), and one caused by WAL volume. Expected texts are recorded from
  * PostgreSQL 15 by e2e/tools/record-checkpoint-goldens.sh into golden/checkpoint/.
  */
 class CheckpointIT {
@@ -160,6 +160,25 @@ class CheckpointIT {
                 return false;
             }
         }), () -> server.logText());
+    }
+
+    @Test
+    void walVolumeStartsACheckpoint() throws Exception {
+        // max_wal_size 32MB: CheckPointSegments = 2 / 1.9 -> 1, so every finished segment asks for one
+        try (OsgresServer small = OsgresServer.start("max_wal_size=32MB", "min_wal_size=32MB");
+                Connection c = small.connect(); Statement s = c.createStatement()) {
+            int logFrom = small.logTextQuiet().length();
+            scalar(c, "SELECT pg_switch_wal()");
+            assertTrue(Wait.until(Duration.ofSeconds(20), () -> small.logTextQuiet().substring(logFrom)
+                    .contains("LOG:  checkpoint starting: wal")), () -> small.logText());
+            assertTrue(Wait.until(Duration.ofSeconds(20), () -> {
+                try {
+                    return Long.parseLong(scalar(c, "SELECT checkpoints_req FROM pg_stat_bgwriter")) >= 1;
+                } catch (SQLException e) {
+                    return false;
+                }
+            }), "a checkpoint caused by WAL volume counts as requested");
+        }
     }
 
     /** The RowDescription of a query: "name oid" per column. */
