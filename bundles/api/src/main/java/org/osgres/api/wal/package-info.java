@@ -14,7 +14,7 @@
  * </ul>
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.osgres.api.wal;
 
 import org.osgi.annotation.bundle.Export;
