@@ -63,9 +63,11 @@ invariant() {
   if [ $((a - a0)) = "$h" ] && [ $((b - b0)) = "$h" ] && [ $((t - t0)) = "$h" ]; then echo ok; else echo "BROKEN $1 -> $2"; fi
 }
 
+# pgbench as users run it: before each run it vacuums pgbench_branches and pgbench_tellers and
+# truncates pgbench_history (no -n)
 run() { # $1 port, $2 user, rest: pgbench options; prints "tps failed"
   local out
-  out=$(pgbench -n -h 127.0.0.1 -p "$1" -U "$2" -c "$CLIENTS" -j 2 -T "$SECS" "${@:3}" postgres 2>&1) \
+  out=$(pgbench -h 127.0.0.1 -p "$1" -U "$2" -c "$CLIENTS" -j 2 -T "$SECS" "${@:3}" postgres 2>&1) \
     || { echo "$out" >&2; return 1; }
   echo "$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<< "$out") $(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<< "$out")"
 }

@@ -22,6 +22,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
@@ -48,6 +49,10 @@ import org.osgres.api.xact.WaitContext;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HeapInFrameworkIT {
+    /** The catalog bootstrap recreates base/5 as it starts: wait for it before writing files there. */
+    @Inject
+    SystemCatalog catalog;
+
     @Inject
     BundleContext context;
 

@@ -18,6 +18,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
@@ -44,6 +45,10 @@ import org.osgres.api.xact.WaitContext;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class IndexInFrameworkIT {
+    /** The catalog bootstrap recreates base/5 as it starts: wait for it before writing files there. */
+    @Inject
+    SystemCatalog catalog;
+
     @Inject
     Settings settings;
 

@@ -25,6 +25,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.buffer.ForkNumber;
 import org.osgres.api.buffer.Page;
@@ -41,6 +42,10 @@ import org.osgres.api.shmem.SharedMemory;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class StorageInFrameworkIT {
+    /** The catalog bootstrap recreates base/5 as it starts: wait for it before writing files there. */
+    @Inject
+    SystemCatalog catalog;
+
     @Inject
     BundleContext context;
 

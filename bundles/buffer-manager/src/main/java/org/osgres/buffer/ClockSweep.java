@@ -18,6 +18,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.shmem.SharedMemory;
@@ -72,6 +73,13 @@ final class ClockSweep {
                 throw new PgException(SqlState.INTERNAL_ERROR, "no unpinned buffers available");
             }
         }
+    }
+
+    /** StrategySyncStart: the clock hand's next buffer, its complete passes, and the allocations so far. */
+    BufferManager.ClockPosition position() {
+        long hand = (long) LONG.getVolatile(control, OFF_NEXT_VICTIM);
+        return new BufferManager.ClockPosition((int) (hand % nBuffers) + 1, hand / nBuffers,
+                allocations());
     }
 
     /** Buffer allocations so far (PostgreSQL: numBufferAllocs, pg_stat_bgwriter.buffers_alloc). */

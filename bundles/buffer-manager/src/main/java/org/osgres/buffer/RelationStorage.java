@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.buffer.ForkNumber;
 import org.osgres.api.buffer.Page;
 import org.osgres.api.buffer.RelFileLocator;
@@ -365,15 +366,27 @@ final class RelationStorage implements AutoCloseable {
         }
     }
 
-    /** Fsyncs every segment written since the last call (PostgreSQL: ProcessSyncRequests). */
-    void sync() {
+    /**
+     * Fsyncs every segment written since the last call (PostgreSQL: ProcessSyncRequests); returns
+     * how many files, the longest fsync and their sum, for the checkpoint's log line.
+     */
+    BufferManager.SyncResult sync() {
+        int files = 0;
+        long longest = 0;
+        long total = 0;
         for (Segment s : List.copyOf(pendingSync)) {
             pendingSync.remove(s);
             FileChannel ch = channel(s.fork, s.segno, false);
             if (ch != null) {
+                long t0 = System.nanoTime();
                 force(ch, s.fork, s.segno);
+                long took = System.nanoTime() - t0;
+                files++;
+                longest = Math.max(longest, took);
+                total += took;
             }
         }
+        return new BufferManager.SyncResult(files, longest, total);
     }
 
     private static void force(FileChannel ch, RelFork f, int segno) {

@@ -10,11 +10,15 @@
  * other backends wanting the same page wait (PostgreSQL: StartBufferIO, TerminateBufferIO).
  *
  * WAL rule: a dirty page is written only after wal.flush(pageLsn) (FlushBuffer). The
- * checkpointer calls flushDirty(); until it exists, deactivation (server shutdown) does.
+ * checkpointer marks the dirty buffers (beginCheckpoint: BufferSync's BM_CHECKPOINT_NEEDED pass),
+ * writes them paced (writeIfCheckpointNeeded) and fsyncs the files written (syncPendingFiles);
+ * the background writer cleans buffers ahead of the clock hand (syncOneBuffer, clockPosition).
+ * flushDirty() writes everything at once (end of recovery; deactivation as a last resort).
  *
  * Entry points: pin() (ReadBufferExtended), unpin() (ReleaseBuffer), lockShared/lockExclusive/
  * unlock (LockBuffer), markDirty() (MarkBufferDirty), extend(), flushDirty() (BufferSync),
- * flushRelation(), dropRelation(), truncate().
+ * flushRelation(), dropRelation(), truncate(); for the checkpointer and background writer
+ * beginCheckpoint(), writeIfCheckpointNeeded(), syncOneBuffer(), syncPendingFiles(), clockPosition().
  * See also: ClockSweep -- victim choice; BufferTable -- tag to buffer lookup; BufferDescriptors
  * -- headers, pins, header lock; RelationStorage -- the files.
  */
@@ -23,6 +27,8 @@ package org.osgres.buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -81,6 +87,15 @@ public final class SharedBufferPool implements BufferManager {
     private final LongAdder hits = new LongAdder();
     private final LongAdder reads = new LongAdder();
     private final LongAdder writes = new LongAdder();
+    /** Writes by backends themselves: victims and relation flushes (pg_stat_bgwriter.buffers_backend). */
+    private final LongAdder backendWrites = new LongAdder();
+    /** Checkpoint order (PostgreSQL: ckpt_buforder_comparator): tablespace, database, relation, fork, block. */
+    private static final Comparator<BufferTag> CHECKPOINT_ORDER = Comparator
+            .comparing((BufferTag t) -> Integer.toUnsignedLong(t.rel().spcOid()))
+            .thenComparing(t -> Integer.toUnsignedLong(t.rel().dbOid()))
+            .thenComparing(t -> Integer.toUnsignedLong(t.rel().relNumber()))
+            .thenComparing(BufferTag::fork)
+            .thenComparing(BufferTag::blockNumber);
 
     /** The pool for the server: shared_buffers buffers over the data directory's files. */
     @Activate
@@ -171,7 +186,9 @@ public final class SharedBufferPool implements BufferManager {
                 return 0;
             }
             try {
-                flushBuffer(victim);
+                if (flushBuffer(victim)) {
+                    backendWrites.increment();
+                }
             } catch (RuntimeException e) {
                 descriptors.unpin(victim);
                 throw e;
@@ -304,9 +321,9 @@ public final class SharedBufferPool implements BufferManager {
      * Writes a pinned, share-locked dirty buffer out, WAL first (PostgreSQL: FlushBuffer). A
      * change made during the write sets BM_JUST_DIRTIED again, which keeps the buffer dirty.
      */
-    private void flushBuffer(int buffer) {
+    private boolean flushBuffer(int buffer) {
         if (!startBufferIO(buffer, false)) {
-            return;
+            return false;
         }
         try {
             BufferTag tag = descriptors.tag(buffer);
@@ -319,6 +336,7 @@ public final class SharedBufferPool implements BufferManager {
             throw e;
         }
         terminateBufferIO(buffer, true, 0);
+        return true;
     }
 
     // ---- content locks ----
@@ -445,23 +463,28 @@ public final class SharedBufferPool implements BufferManager {
     }
 
     /** Pins the buffer without bumping its usage, writes it if dirty (and of the relation, if given), unpins. */
-    private void flushPinned(int buffer, RelFileLocator rel) {
+    private boolean flushPinned(int buffer, RelFileLocator rel) {
         descriptors.pin(buffer, false);
         try {
             int state = descriptors.state(buffer);
             if ((state & (BM_DIRTY | BM_VALID)) != (BM_DIRTY | BM_VALID)
                     || (rel != null && !descriptors.relEquals(buffer, rel))) {
-                return;
+                return false;
             }
-            ReentrantReadWriteLock lock = contentLock(buffer);
-            lock.readLock().lock();
-            try {
-                flushBuffer(buffer);
-            } finally {
-                lock.readLock().unlock();
-            }
+            return writePinned(buffer);
         } finally {
             descriptors.unpin(buffer);
+        }
+    }
+
+    /** FlushBuffer under a share content lock, on a buffer the caller pinned. */
+    private boolean writePinned(int buffer) {
+        ReentrantReadWriteLock lock = contentLock(buffer);
+        lock.readLock().lock();
+        try {
+            return flushBuffer(buffer);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -470,7 +493,9 @@ public final class SharedBufferPool implements BufferManager {
         for (int buffer = 1; buffer <= nBuffers; buffer++) {
             int state = descriptors.state(buffer);
             if ((state & BM_DIRTY) != 0 && (state & BM_TAG_VALID) != 0 && descriptors.relEquals(buffer, rel)) {
-                flushPinned(buffer, rel);
+                if (flushPinned(buffer, rel)) {
+                    backendWrites.increment();
+                }
             }
         }
         for (ForkNumber fork : ForkNumber.values()) {
@@ -535,5 +560,87 @@ public final class SharedBufferPool implements BufferManager {
     @Override
     public Stats stats() {
         return new Stats(hits.sum(), reads.sum(), writes.sum());
+    }
+
+    // ---- the checkpointer and the background writer ----
+
+    @Override
+    public int[] beginCheckpoint() {
+        // BufferSync's first loop: mark, under the header lock, every buffer dirty right now
+        record Marked(int buffer, BufferTag tag) {
+        }
+        Marked[] marked = new Marked[nBuffers];
+        int n = 0;
+        for (int buffer = 1; buffer <= nBuffers; buffer++) {
+            int state = descriptors.lockHeader(buffer);
+            if ((state & (BM_DIRTY | BM_TAG_VALID)) == (BM_DIRTY | BM_TAG_VALID)) {
+                state |= BM_CHECKPOINT_NEEDED;
+                marked[n++] = new Marked(buffer, descriptors.tag(buffer));
+            }
+            descriptors.unlockHeader(buffer, state);
+        }
+        Marked[] sorted = Arrays.copyOf(marked, n);
+        Arrays.sort(sorted, Comparator.comparing(Marked::tag, CHECKPOINT_ORDER));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = sorted[i].buffer();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean writeIfCheckpointNeeded(int buffer) {
+        check(buffer);
+        if ((descriptors.state(buffer) & BM_CHECKPOINT_NEEDED) == 0) {
+            return false; // written (and the flag cleared) by someone else meanwhile
+        }
+        descriptors.pin(buffer, false);
+        try {
+            int state = descriptors.state(buffer);
+            if ((state & (BM_CHECKPOINT_NEEDED | BM_DIRTY | BM_VALID)) != (BM_CHECKPOINT_NEEDED | BM_DIRTY | BM_VALID)) {
+                return false;
+            }
+            return writePinned(buffer);
+        } finally {
+            descriptors.unpin(buffer);
+        }
+    }
+
+    @Override
+    public int syncOneBuffer(int buffer, boolean skipRecentlyUsed) {
+        check(buffer);
+        int result = 0;
+        int state = descriptors.lockHeader(buffer);
+        if (refcount(state) == 0 && BufferDescriptors.usageCount(state) == 0) {
+            result |= BUF_REUSABLE;
+        } else if (skipRecentlyUsed) {
+            descriptors.unlockHeader(buffer, state);
+            return result;
+        }
+        if ((state & (BM_VALID | BM_DIRTY)) != (BM_VALID | BM_DIRTY)) {
+            descriptors.unlockHeader(buffer, state);
+            return result;
+        }
+        descriptors.pinLocked(buffer, state);
+        try {
+            return writePinned(buffer) ? result | BUF_WRITTEN : result;
+        } finally {
+            descriptors.unpin(buffer);
+        }
+    }
+
+    @Override
+    public SyncResult syncPendingFiles() {
+        return smgr.sync();
+    }
+
+    @Override
+    public ClockPosition clockPosition() {
+        return strategy.position();
+    }
+
+    @Override
+    public BackendWrites backendWrites() {
+        return new BackendWrites(backendWrites.sum(), 0);
     }
 }

@@ -30,8 +30,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgres.api.auth.ClientAuthentication;
 import org.osgres.api.auth.RoleCatalog;
+import org.osgres.api.checkpoint.CheckpointRequest;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
@@ -69,6 +72,9 @@ public final class Postmaster {
      */
     @Reference
     private Recovery recovery;
+    /** The checkpointer, for the shutdown checkpoint; absent in setups without storage. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CheckpointRequest checkpointer;
 
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,
@@ -210,15 +216,30 @@ public final class Postmaster {
                 terminateSessions();
             }
             LOG.info("shutting down");
-            // PostgreSQL ends smart and fast shutdowns with a shutdown checkpoint (and logs
-            // "checkpoint starting: shutdown immediate"). osgres has no WAL and no buffer pool yet,
-            // so there is nothing to checkpoint; the checkpointer will run one here.
+            shutdownCheckpoint();
             stopResources();
             LOG.info("database system is shut down");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             ServerProcess.exit(context, 0);
+        }
+    }
+
+    /**
+     * Every session is gone: the checkpointer writes the shutdown checkpoint (PostgreSQL: the
+     * postmaster signals the checkpointer, which runs ShutdownXLOG) before postmaster.pid goes.
+     * Without a checkpointer, or when it fails, the wal bundle writes one as it stops.
+     */
+    private void shutdownCheckpoint() {
+        CheckpointRequest c = checkpointer;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.shutdownCheckpoint();
+        } catch (RuntimeException e) {
+            LOG.error("shutdown checkpoint failed: {}", e.getMessage(), e);
         }
     }
 
@@ -279,6 +300,7 @@ public final class Postmaster {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            shutdownCheckpoint();
         }
         stopResources();
     }

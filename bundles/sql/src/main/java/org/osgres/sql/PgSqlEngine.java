@@ -14,6 +14,8 @@ import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.index.IndexAccess;
+import org.osgres.api.checkpoint.CheckpointRequest;
+import org.osgres.api.wal.WalInsert;
 import org.osgres.api.session.BackendRegistry;
 import org.osgres.api.sql.SystemView;
 import org.osgres.api.error.PgException;
@@ -27,6 +29,7 @@ import org.osgres.sql.analyze.DdlAnalyzer;
 import org.osgres.sql.analyze.QueryAnalyzer;
 import org.osgres.sql.analyze.TableAnalyzer;
 import org.osgres.sql.copy.CopyPlan;
+import org.osgres.sql.exec.CheckpointCommand;
 import org.osgres.sql.exec.EngineServices;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.ParsedStatementImpl;
@@ -77,6 +80,26 @@ public final class PgSqlEngine implements SqlEngine {
 
     void removeSystemView(SystemView view) {
         services.removeView(view);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setWalInsert(WalInsert wal) {
+        services.setWal(wal);
+    }
+
+    void unsetWalInsert(WalInsert wal) {
+        services.setWal(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCheckpointRequest(CheckpointRequest checkpointer) {
+        services.setCheckpointer(checkpointer);
+    }
+
+    void unsetCheckpointRequest(CheckpointRequest checkpointer) {
+        services.setCheckpointer(null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -178,6 +201,7 @@ public final class PgSqlEngine implements SqlEngine {
             case Ast.DeleteStmt d -> TableAnalyzer.delete(d, an);
             case Ast.TableStmt t -> DdlAnalyzer.plan(t, an);
             case Ast.CopyStmt c -> CopyPlan.analyze(c, an);
+            case Ast.UnsupportedStmt u when u.tag().equals("CHECKPOINT") -> CheckpointCommand.plan(u, ps);
             case Ast.UnsupportedStmt u -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     u.tag() + " is not supported by osgres yet").atPosition(Lexer.position(ps.source(), u.location()));
         };

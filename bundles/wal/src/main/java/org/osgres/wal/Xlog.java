@@ -111,6 +111,8 @@ public final class Xlog implements WalInsert {
     private final ReentrantLock writerLatchLock = new ReentrantLock();
     private final Condition writerLatch = writerLatchLock.newCondition();
     private volatile boolean writerWakeup;
+    /** The end of the last shutdown checkpoint record written while running; -1 when none. */
+    private volatile long shutdownCheckpointEnd = -1;
     /** nextXid and nextOid for the shutdown checkpoint, as last told (StartupXLog's deactivation). */
     private volatile int shutdownNextXid;
     private volatile int shutdownNextOid;
@@ -156,11 +158,16 @@ public final class Xlog implements WalInsert {
         }
     }
 
-    /** Clean shutdown (PostgreSQL: ShutdownXLOG): the shutdown checkpoint, after the buffer pool has written its pages. */
+    /**
+     * Clean shutdown (PostgreSQL: ShutdownXLOG): the checkpointer wrote the shutdown checkpoint
+     * when the postmaster shut down; this writes one only when that did not happen or WAL was
+     * inserted since (a framework stopped without the postmaster's shutdown, tests), after the
+     * buffer pool has written its pages (it references this service, so it is deactivated first).
+     */
     @Deactivate
     void deactivate() {
         try {
-            if (!inRecovery) {
+            if (!inRecovery && insertEnd != shutdownCheckpointEnd) {
                 // log_checkpoints is on by default in PostgreSQL 15
                 LOG.info("checkpoint starting: shutdown immediate");
                 long started = System.nanoTime();
@@ -176,7 +183,8 @@ public final class Xlog implements WalInsert {
 
     // ---- state for the other classes of the bundle ----
 
-    ControlFileData controlFile() {
+    @Override
+    public ControlFileData controlFile() {
         return control;
     }
 
@@ -780,6 +788,9 @@ public final class Xlog implements WalInsert {
                     .mainData(ControlFile.checkPointBytes(cp)).build());
             if (shutdown) {
                 redoPtr = redo;
+                if (newState == DbState.DB_SHUTDOWNED) {
+                    shutdownCheckpointEnd = end;
+                }
             }
         } finally {
             insertLock.unlock();

@@ -118,4 +118,88 @@ public interface BufferManager {
     /** Buffer pool counters (PostgreSQL: pg_stat_database's blks_hit and blks_read, pg_stat_bgwriter's buffers written). */
     record Stats(long hits, long reads, long writes) {
     }
+
+    // ---- the checkpointer's and the background writer's part (since 1.2) ----
+
+    /** {@link #syncOneBuffer} result bit: the buffer was written (PostgreSQL: BUF_WRITTEN). */
+    int BUF_WRITTEN = 0x01;
+    /** {@link #syncOneBuffer} result bit: the buffer is unpinned with usage count 0 (PostgreSQL: BUF_REUSABLE). */
+    int BUF_REUSABLE = 0x02;
+
+    /**
+     * The first pass of a checkpoint's BufferSync: every dirty, valid buffer gets
+     * BM_CHECKPOINT_NEEDED; returns those buffers sorted by buffer tag (tablespace, database,
+     * relation, fork, block), the order the checkpointer writes them in. A buffer dirtied after
+     * this call is not part of the checkpoint.
+     *
+     * @since 1.2
+     */
+    int[] beginCheckpoint();
+
+    /**
+     * BufferSync's write of one buffer (SyncOneBuffer(buf, false)): when the buffer still has
+     * BM_CHECKPOINT_NEEDED and is dirty, it is written, WAL first (WalFlush.flush of the page's
+     * LSN), under a share content lock. Returns whether it was written by this call (false when
+     * a backend or the background writer wrote or evicted it meanwhile).
+     *
+     * @since 1.2
+     */
+    boolean writeIfCheckpointNeeded(int buffer);
+
+    /**
+     * The background writer's write of one buffer (PostgreSQL: SyncOneBuffer). With
+     * {@code skipRecentlyUsed} a pinned buffer or one with a usage count above zero is left alone.
+     * Returns {@link #BUF_WRITTEN} and/or {@link #BUF_REUSABLE}.
+     *
+     * @since 1.2
+     */
+    int syncOneBuffer(int buffer, boolean skipRecentlyUsed);
+
+    /**
+     * Fsyncs every relation file segment written since the last call, as the checkpoint's sync
+     * phase (PostgreSQL: ProcessSyncRequests over the pending-operations table).
+     *
+     * @since 1.2
+     */
+    SyncResult syncPendingFiles();
+
+    /**
+     * The files a checkpoint's sync phase forced: how many, the longest single fsync and the sum
+     * of them, in nanoseconds (PostgreSQL: CheckpointStats' ckpt_sync_rels, ckpt_longest_sync,
+     * ckpt_agg_sync_time).
+     *
+     * @since 1.2
+     */
+    record SyncResult(int files, long longestNanos, long totalNanos) {
+    }
+
+    /**
+     * Where the clock sweep is (PostgreSQL: StrategySyncStart): the buffer it looks at next,
+     * how many times it went round the pool, and buffer allocations since start.
+     *
+     * @since 1.2
+     */
+    ClockPosition clockPosition();
+
+    /**
+     * @param nextVictimBuffer the next buffer the clock hand reaches (1-based)
+     * @param completePasses   complete passes of the hand over the pool
+     * @param allocations      buffers allocated since start (pg_stat_bgwriter.buffers_alloc)
+     * @since 1.2
+     */
+    record ClockPosition(int nextVictimBuffer, long completePasses, long allocations) {
+    }
+
+    /**
+     * Writes by backends themselves (PostgreSQL: pg_stat_bgwriter's buffers_backend and
+     * buffers_backend_fsync): a victim written before reuse, a relation flushed; not the
+     * checkpointer's or the background writer's.
+     *
+     * @since 1.2
+     */
+    BackendWrites backendWrites();
+
+    /** @since 1.2 */
+    record BackendWrites(long writes, long fsyncs) {
+    }
 }

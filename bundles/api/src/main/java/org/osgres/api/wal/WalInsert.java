@@ -63,6 +63,14 @@ public interface WalInsert extends WalFlush {
     long redoPointer();
 
     /**
+     * What global/pg_control holds now: the last checkpoint's location, redo point, nextXid and
+     * nextOid, and the cluster state (PostgreSQL: ControlFile in shared memory).
+     *
+     * @since 1.2
+     */
+    ControlFileData controlFile();
+
+    /**
      * Whether a change to a page whose pd_lsn is {@code pageLsn} must log a full-page image:
      * full_page_writes is on and the page was last changed at or before the redo pointer.
      */

@@ -344,6 +344,7 @@ final class FunctionCatalog {
                 (a, x) -> AdminFunctions.terminateBackend((Integer) a[0], (Long) a[1], x));
         c.fn("pg_reload_conf", List.of(), BOOL, (a, x) -> AdminFunctions.reloadConf(x));
         c.fn("pg_is_in_recovery", List.of(), BOOL, (a, x) -> false);
+        XlogFunctions.register(c);
         c.fnNonStrict("inet_client_addr", List.of(), PgType.INET, (a, x) -> AdminFunctions.clientAddr(x));
         c.fnNonStrict("inet_client_port", List.of(), INT4, (a, x) -> AdminFunctions.clientPort(x));
     }

@@ -11,6 +11,8 @@ import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.index.IndexAccess;
+import org.osgres.api.checkpoint.CheckpointRequest;
+import org.osgres.api.wal.WalInsert;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.session.BackendRegistry;
@@ -30,6 +32,8 @@ import org.osgres.api.sql.SystemView;
  */
 public final class EngineServices {
     private final Map<String, SystemView> views = new ConcurrentHashMap<>();
+    private volatile WalInsert wal;
+    private volatile CheckpointRequest checkpointer;
     private volatile RoleCatalog roleCatalog;
     private volatile PasswordEncryption passwordEncryption;
     private volatile BackendRegistry backendRegistry;
@@ -106,6 +110,24 @@ public final class EngineServices {
     /** A system view by its (lower-case) name. */
     public Optional<SystemView> view(String name) {
         return Optional.ofNullable(views.get(name));
+    }
+
+    /** The WAL (pg_current_wal_lsn() and friends), or null when no wal bundle is installed. */
+    public WalInsert walOrNull() {
+        return wal;
+    }
+
+    public void setWal(WalInsert wal) {
+        this.wal = wal;
+    }
+
+    /** The checkpointer (CHECKPOINT), or null when no checkpointer bundle is installed. */
+    public CheckpointRequest checkpointerOrNull() {
+        return checkpointer;
+    }
+
+    public void setCheckpointer(CheckpointRequest checkpointer) {
+        this.checkpointer = checkpointer;
     }
 
     /** The role catalog; 58000-style failure when the auth bundle is not running. */

@@ -55,6 +55,7 @@ public final class BinaryIO {
             case TID -> ByteBuffer.allocate(6).putInt(((org.osgres.api.heap.ItemPointer) v).block())
                     .putShort((short) ((org.osgres.api.heap.ItemPointer) v).offset()).array();
             case XID -> ByteBuffer.allocate(4).putInt((int) (long) (Long) v).array();
+            case PG_LSN -> ByteBuffer.allocate(8).putLong((Long) v).array();
             case TEXT_ARRAY -> textArraySend((String[]) v);
             case INET -> inetSend((String) v);
             default -> v.toString().getBytes(StandardCharsets.UTF_8);
@@ -123,7 +124,7 @@ public final class BinaryIO {
             case BOOL -> need(buf, 1).get() != 0;
             case INT2 -> need(buf, 2).getShort();
             case INT4 -> need(buf, 4).getInt();
-            case INT8 -> need(buf, 8).getLong();
+            case INT8, PG_LSN -> need(buf, 8).getLong();
             case OID -> need(buf, 4).getInt() & 0xffffffffL;
             case FLOAT4 -> need(buf, 4).getFloat();
             case FLOAT8 -> need(buf, 8).getDouble();

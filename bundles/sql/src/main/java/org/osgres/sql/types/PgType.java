@@ -37,6 +37,8 @@ public enum PgType {
     XID(28, "xid", "xid", 4, 'U', false),
     /** tid: a tuple's address (ctid), held as org.osgres.api.heap.ItemPointer. */
     TID(27, "tid", "tid", 6, 'U', false),
+    /** pg_lsn: a WAL position, held as Long, printed "0/16B3748". */
+    PG_LSN(3220, "pg_lsn", "pg_lsn", 8, 'U', false),
     /** inet: held as the address text, as system views give it. */
     INET(869, "inet", "inet", -1, 'I', false),
     /** text[]: held as String[] (elements may be null). */
@@ -140,6 +142,7 @@ public enum PgType {
             case "void" -> VOID;
             case "xid" -> XID;
             case "tid" -> TID;
+            case "pg_lsn" -> PG_LSN;
             case "inet" -> INET;
             case "_text", "text[]" -> TEXT_ARRAY;
             default -> null;

@@ -51,6 +51,7 @@ public final class TypeIO {
             case DATE -> dateIn(s);
             case TIMESTAMP -> timestampIn(s);
             case TIMESTAMPTZ -> timestamptzIn(s);
+            case PG_LSN -> PgLsn.in(s);
             default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "cannot accept a value of type " + type.displayName());
         };
@@ -69,6 +70,7 @@ public final class TypeIO {
             case TIMESTAMP -> timestampOut((LocalDateTime) v);
             case TIMESTAMPTZ -> timestamptzOut((OffsetDateTime) v, zone);
             case VOID -> "";
+            case PG_LSN -> PgLsn.out((Long) v);
             case TEXT_ARRAY -> arrayOut((String[]) v);
             default -> v.toString();
         };
