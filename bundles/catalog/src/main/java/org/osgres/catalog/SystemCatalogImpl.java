@@ -7,7 +7,8 @@
  * fresh snapshot and cached per version like a database's catalog (DatabaseCatalog).
  *
  * CREATE DATABASE flushes the buffer pool's dirty pages and copies the template's directory
- * under a new oid (FILE_COPY), the copy removed if the transaction aborts; DROP DATABASE deletes
+ * under a new oid (FILE_COPY: the copy fsynced, then a checkpoint, as PostgreSQL's), the copy
+ * removed if the transaction aborts; DROP DATABASE deletes
  * the row and removes the directory (buffers dropped without writing) when the transaction
  * commits. Both refuse while other sessions are connected to the database concerned (counted
  * through BackendRegistry), without PostgreSQL's five seconds of waiting for them to leave.
@@ -39,6 +40,7 @@ import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.catalog.DatabaseInfo;
 import org.osgres.api.catalog.RelationCatalog;
 import org.osgres.api.catalog.SystemCatalog;
+import org.osgres.api.checkpoint.CheckpointRequest;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
@@ -70,6 +72,9 @@ public final class SystemCatalogImpl implements SystemCatalog {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile BackendRegistry backendRegistry;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CheckpointRequest checkpointRequest;
 
     private record DatabaseList(long version, List<Row> rows) {
     }
@@ -210,6 +215,13 @@ public final class SystemCatalogImpl implements SystemCatalog {
             }
         });
         Bootstrap.copyDatabaseFiles(ctx.dataDirectory(), src.i(0), oid);
+        CheckpointRequest checkpointer = checkpointRequest;
+        if (checkpointer != null) {
+            // FILE_COPY's checkpoint after the copy: redo never starts before the (unlogged) copy,
+            // and the first change to each of its pages logs a full-page image
+            checkpointer.requestCheckpoint(CheckpointRequest.CHECKPOINT_IMMEDIATE | CheckpointRequest.CHECKPOINT_FORCE
+                    | CheckpointRequest.CHECKPOINT_WAIT);
+        }
         ctx.insert(pgDatabase, tx, CatalogRows.pgDatabase(oid, name, ownerOid, false, true, TransactionIds.FIRST_NORMAL));
         tx.commandCounterIncrement();
         return new DatabaseInfo(oid, name, ownerOid, false, true, -1);

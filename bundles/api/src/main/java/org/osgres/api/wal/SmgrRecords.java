@@ -16,7 +16,7 @@ import org.osgres.api.buffer.RelFileLocator;
  * ForkNumber forkNum}; xl_smgr_truncate {BlockNumber blkno; RelFileNode rnode; int flags}, with
  * SMGR_TRUNCATE_HEAP set for the main fork.
  *
- * @since 1.2
+ * @since 1.3
  */
 public final class SmgrRecords {
     /** XLOG_SMGR_CREATE. */

@@ -66,7 +66,7 @@ public interface WalInsert extends WalFlush {
      * What global/pg_control holds now: the last checkpoint's location, redo point, nextXid and
      * nextOid, and the cluster state (PostgreSQL: ControlFile in shared memory).
      *
-     * @since 1.2
+     * @since 1.3
      */
     ControlFileData controlFile();
 
@@ -104,7 +104,7 @@ public interface WalInsert extends WalFlush {
      * but the XLOG manager's may be inserted then; redo routines that share code with the normal
      * path (the commit log's page zeroing) use it to skip logging.
      *
-     * @since 1.2
+     * @since 1.3
      */
     default boolean recoveryInProgress() {
         return false;
@@ -118,7 +118,7 @@ public interface WalInsert extends WalFlush {
      * a commit record older than the redo point always has its commit-log bit in the commit log
      * the checkpoint writes.
      *
-     * @since 1.2
+     * @since 1.3
      */
     default CheckpointDelay delayCheckpointStart() {
         return () -> {

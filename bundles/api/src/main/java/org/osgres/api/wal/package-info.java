@@ -16,7 +16,7 @@
  * </ul>
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.osgres.api.wal;
 
 import org.osgi.annotation.bundle.Export;
