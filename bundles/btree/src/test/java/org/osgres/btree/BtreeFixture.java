@@ -23,6 +23,7 @@ import org.osgres.clog.Clog;
 import org.osgres.heap.HeapAccessMethod;
 import org.osgres.shmem.SharedMemoryArea;
 import org.osgres.shmem.ShmemSizing;
+import org.osgres.testing.NoWal;
 import org.osgres.testing.TestSettings;
 import org.osgres.transam.XactManager;
 
@@ -31,16 +32,7 @@ import org.osgres.transam.XactManager;
  * buffers, transactions, heap) with the btree on top; small shared_buffers force eviction.
  */
 final class BtreeFixture {
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
     static final int DB = 5;
 
     final Clog clog;

@@ -18,21 +18,13 @@ import org.osgres.clog.Clog;
 import org.osgres.heap.HeapAccessMethod;
 import org.osgres.shmem.SharedMemoryArea;
 import org.osgres.shmem.ShmemSizing;
+import org.osgres.testing.NoWal;
 import org.osgres.testing.TestSettings;
 import org.osgres.transam.XactManager;
 
 /** The storage stack and the catalogs over a data directory, built as the server builds them. */
 final class CatalogFixture {
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
 
     final Path dir;
     final Clog clog;

@@ -18,19 +18,11 @@ import org.osgres.api.clog.XidStatus;
 import org.osgres.api.error.PgException;
 import org.osgres.api.wal.WalFlush;
 import org.osgres.shmem.SharedMemoryArea;
+import org.osgres.testing.NoWal;
 
 class ClogTest {
     static final int PAGE = CommitLog.XACTS_PER_PAGE;
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
 
     static Clog clog(Path dir, int buffers, WalFlush wal) {
         return new Clog(new SharedMemoryArea(1 << 20, 1 << 20), buffers, dir.resolve("pg_xact"), wal);

@@ -1,5 +1,6 @@
 package org.osgres.heap;
 
+import org.osgres.testing.NoWal;
 import org.osgres.testing.TestSettings;
 
 import java.nio.file.Path;
@@ -24,16 +25,7 @@ import org.osgres.transam.XactManager;
 
 /** The storage stack over a data directory, built as the server builds it: shmem, clog, buffers, transactions, heap. */
 final class HeapFixture {
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
     static final int DB = 5;
 
     final Path dir;

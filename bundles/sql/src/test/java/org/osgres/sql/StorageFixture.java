@@ -17,6 +17,7 @@ import org.osgres.clog.Clog;
 import org.osgres.heap.HeapAccessMethod;
 import org.osgres.shmem.SharedMemoryArea;
 import org.osgres.shmem.ShmemSizing;
+import org.osgres.testing.NoWal;
 import org.osgres.transam.XactManager;
 
 /**
@@ -26,16 +27,7 @@ import org.osgres.transam.XactManager;
  * gives them (TestSession.transaction / endStatement).
  */
 final class StorageFixture {
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
 
     final Path dir;
     final Clog clog;

@@ -1,5 +1,6 @@
 package org.osgres.transam;
 
+import org.osgres.testing.NoWal;
 import org.osgres.testing.TestSettings;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,16 +32,7 @@ import org.osgres.clog.Clog;
 import org.osgres.shmem.SharedMemoryArea;
 
 class XactManagerTest {
-    static final WalFlush NO_WAL = new WalFlush() {
-        @Override
-        public void flush(long lsn) {
-        }
-
-        @Override
-        public long flushedUpTo() {
-            return Long.MAX_VALUE;
-        }
-    };
+    static final WalFlush NO_WAL = NoWal.FLUSH;
 
     /** A commit log and transaction manager over dir, as the server builds them. */
     record Server(Clog clog, XactManager xacts) {
