@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -130,7 +128,7 @@ class CheckpointIT {
             String[] f = line.split(" ");
             expected.add(f[0] + " " + f[1]);
         }
-        assertEquals(expected, rowDescription("SELECT * FROM pg_stat_bgwriter"));
+        assertEquals(expected, RawConnection.rowDescription(server.port(), "SELECT * FROM pg_stat_bgwriter"));
     }
 
     @Test
@@ -181,32 +179,4 @@ class CheckpointIT {
         }
     }
 
-    /** The RowDescription of a query: "name oid" per column. */
-    static List<String> rowDescription(String sql) throws IOException {
-        try (RawConnection c = new RawConnection(server.port())) {
-            assertEquals('Z', c.login(OsgresServer.superuser()).type());
-            c.query(sql);
-            while (true) {
-                RawConnection.Message m = c.read();
-                if (m.type() == 'E') fail(m.toString());
-                if (m.type() != 'T') continue;
-                ByteBuffer b = ByteBuffer.wrap(m.payload());
-                int n = b.getShort();
-                List<String> out = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    int start = b.position();
-                    while (b.get() != 0) { }
-                    String name = new String(m.payload(), start, b.position() - start - 1, StandardCharsets.UTF_8);
-                    b.getInt();
-                    b.getShort();
-                    int type = b.getInt();
-                    b.getShort();
-                    b.getInt();
-                    b.getShort();
-                    out.add(name + " " + type);
-                }
-                return out;
-            }
-        }
-    }
 }

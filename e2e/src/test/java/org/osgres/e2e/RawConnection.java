@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -170,5 +172,38 @@ final class RawConnection implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /**
+     * The RowDescription a simple query gets, as "name typeoid" per column, logged in as the
+     * superuser (the column types of system views, compared with PostgreSQL's).
+     */
+    static List<String> rowDescription(int port, String sql) throws IOException {
+        try (RawConnection c = new RawConnection(port)) {
+            Message ready = c.login(OsgresServer.superuser());
+            if (ready.type() != 'Z') throw new AssertionError(ready.toString());
+            c.query(sql);
+            while (true) {
+                RawConnection.Message m = c.read();
+                if (m.type() == 'E') throw new AssertionError(m.toString());
+                if (m.type() != 'T') continue;
+                ByteBuffer b = ByteBuffer.wrap(m.payload());
+                int n = b.getShort();
+                List<String> out = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int start = b.position();
+                    while (b.get() != 0) { }
+                    String name = new String(m.payload(), start, b.position() - start - 1, StandardCharsets.UTF_8);
+                    b.getInt();
+                    b.getShort();
+                    int type = b.getInt();
+                    b.getShort();
+                    b.getInt();
+                    b.getShort();
+                    out.add(name + " " + type);
+                }
+                return out;
+            }
+        }
     }
 }

@@ -3,8 +3,6 @@ package org.osgres.e2e;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,35 +36,6 @@ class StatViewsIT {
         if (server != null) server.close();
     }
 
-    /** The RowDescription of a query: "name oid" per column. */
-    static List<String> rowDescription(String sql) throws IOException {
-        try (RawConnection c = new RawConnection(server.port())) {
-            assertEquals('Z', c.login(OsgresServer.superuser()).type());
-            c.query(sql);
-            while (true) {
-                RawConnection.Message m = c.read();
-                if (m.type() == 'E') fail(m.toString());
-                if (m.type() != 'T') continue;
-                ByteBuffer b = ByteBuffer.wrap(m.payload());
-                int n = b.getShort();
-                List<String> out = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    int start = b.position();
-                    while (b.get() != 0) { }
-                    String name = new String(m.payload(), start, b.position() - start - 1, StandardCharsets.UTF_8);
-                    b.getInt();
-                    b.getShort();
-                    int type = b.getInt();
-                    b.getShort();
-                    b.getInt();
-                    b.getShort();
-                    out.add(name + " " + type);
-                }
-                return out;
-            }
-        }
-    }
-
     static List<String> golden(String view) throws IOException {
         Path p = Path.of("src/test/resources/golden/stat-views/" + view + ".txt");
         List<String> out = new ArrayList<>();
@@ -80,7 +49,7 @@ class StatViewsIT {
     @Test
     void columnsAreThoseOfPostgres15() throws Exception {
         for (String view : List.of("pg_stat_activity", "pg_stat_database")) {
-            assertEquals(golden(view), rowDescription("SELECT * FROM " + view), view);
+            assertEquals(golden(view), RawConnection.rowDescription(server.port(), "SELECT * FROM " + view), view);
         }
     }
 
