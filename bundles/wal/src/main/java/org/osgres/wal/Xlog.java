@@ -34,7 +34,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -128,34 +127,10 @@ public final class Xlog implements WalInsert {
         this.segments = new WalSegments(dataDirectory, tli);
         this.buffers = new WalBuffers(shmem, WalBuffers.count(settings.getInt("wal_buffers"),
                 settings.getInt("shared_buffers")));
-        this.control = readOrBootstrapControlFile();
+        this.control = StartupControlFile.readOrBootstrap(dataDirectory, segments);
         this.redoPtr = control.checkPointCopy().redo();
         this.shutdownNextXid = control.checkPointCopy().nextXid();
         this.shutdownNextOid = control.checkPointCopy().nextOid();
-    }
-
-    private ControlFileData readOrBootstrapControlFile() {
-        try {
-            return ControlFile.read(dataDirectory);
-        } catch (NoSuchFileException e) {
-            try {
-                if (segments.anySegment()) {
-                    throw new PgException(SqlState.IO_ERROR, "could not open file \"" + ControlFile.PATH
-                            + "\": No such file or directory").withSeverity(Severity.PANIC);
-                }
-                // a data directory made without osgres initdb (tests): bootstrap it as initdb would
-                LOG.info("no {} and no WAL: creating them as initdb does", ControlFile.PATH);
-                return WalBootstrap.bootstrap(dataDirectory);
-            } catch (IOException io) {
-                throw new PgException(SqlState.IO_ERROR, "could not create the WAL: " + io.getMessage(), io)
-                        .withSeverity(Severity.PANIC);
-            }
-        } catch (ControlFile.BadControlFileException e) {
-            throw new PgException(SqlState.DATA_CORRUPTED, e.getMessage()).withSeverity(Severity.FATAL);
-        } catch (IOException e) {
-            throw new PgException(SqlState.IO_ERROR, "could not open file \"" + ControlFile.PATH + "\": "
-                    + e.getMessage(), e).withSeverity(Severity.PANIC);
-        }
     }
 
     /**
