@@ -430,8 +430,22 @@ public final class SharedBufferPool implements BufferManager {
                 throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED, "cannot extend relation "
                         + RelationStorage.relpath(rel, fork) + " beyond " + BufferTag.MAX_BLOCK_NUMBER + " blocks");
             }
-            smgr.extend(rel, fork, block, ZERO_PAGE.duplicate());
-            return pin(rel, fork, block, ReadMode.ZERO);
+            // map the new block first: once the file is longer, another backend may pin it as the
+            // last page, and must find this buffer rather than read the block into a second one
+            // that the zeroed page here would later overwrite (ReadBuffer_common with P_NEW)
+            int buffer = pin(rel, fork, block, ReadMode.ZERO);
+            try {
+                if (!Page.isNew(blockOf(buffer))) {
+                    throw new PgException(SqlState.INTERNAL_ERROR, "unexpected data beyond EOF in block " + block
+                            + " of relation " + RelationStorage.relpath(rel, fork))
+                            .withHint("This has been seen to occur with buggy kernels; consider updating your system.");
+                }
+                smgr.extend(rel, fork, block, ZERO_PAGE.duplicate());
+            } catch (RuntimeException e) {
+                unpin(buffer);
+                throw e;
+            }
+            return buffer;
         } finally {
             lock.unlock();
         }

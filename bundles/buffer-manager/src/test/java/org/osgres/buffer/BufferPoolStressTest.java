@@ -88,6 +88,83 @@ class BufferPoolStressTest {
         assertEquals(increments.get(), sumOfCounters(again), "after flush and a fresh pool");
     }
 
+    /**
+     * Threads add to the relation's last page (as heap inserts do with the target block) while
+     * others extend it and pages are evicted all the time: a new block must be in the pool before
+     * the relation's size shows it, or an extender's zeroed buffer can overwrite what another
+     * thread already wrote there and got evicted.
+     */
+    @Test
+    void extendingNeverZeroesWhatAnotherBackendWroteToTheNewBlock(@TempDir Path dir) throws Exception {
+        SharedBufferPool bm = SharedBufferPoolTest.pool(dir, 16, 100, SharedBufferPoolTest.NO_WAL);
+        RelFileLocator other = RelFileLocator.of(5, 20001);
+        bm.create(REL, ForkNumber.MAIN);
+        bm.create(other, ForkNumber.MAIN);
+        for (int i = 0; i < 64; i++) {
+            SharedBufferPoolTest.appendBlock(bm, other, i);
+        }
+        AtomicLong increments = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int role = t % 4; // 0 extends, 1 and 2 add to the last page, 3 reads other blocks (evictions)
+            threads.add(Thread.ofPlatform().name("extend-" + t).start(() -> {
+                try {
+                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                    for (int i = 0; i < OPS; i++) {
+                        if (role == 3) {
+                            int b = bm.pin(other, ForkNumber.MAIN, rnd.nextInt(64));
+                            bm.unpin(b);
+                            continue;
+                        }
+                        int b;
+                        if (role == 0) {
+                            b = bm.extend(REL, ForkNumber.MAIN);
+                        } else {
+                            long n = bm.nblocks(REL, ForkNumber.MAIN);
+                            if (n == 0) {
+                                continue;
+                            }
+                            b = bm.pin(REL, ForkNumber.MAIN, n - 1);
+                        }
+                        try {
+                            bm.lockExclusive(b);
+                            ByteBuffer p = bm.page(b);
+                            if (Page.isNew(p)) {
+                                Page.init(p, 0);
+                                p.putLong(100, bm.blockNumber(b));
+                            }
+                            p.putLong(200, p.getLong(200) + 1);
+                            bm.markDirty(b);
+                            increments.incrementAndGet();
+                            bm.unlock(b);
+                        } finally {
+                            bm.unpin(b);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        long sum = 0;
+        long nblocks = bm.nblocks(REL, ForkNumber.MAIN);
+        for (int i = 0; i < nblocks; i++) {
+            int b = bm.pin(REL, ForkNumber.MAIN, i);
+            bm.lockShared(b);
+            sum += bm.page(b).getLong(200);
+            bm.unlock(b);
+            bm.unpin(b);
+        }
+        assertEquals(increments.get(), sum, "additions to the relation's pages, over " + nblocks + " blocks");
+    }
+
     private static long sumOfCounters(SharedBufferPool bm) {
         long sum = 0;
         for (int i = 0; i < BLOCKS; i++) {
