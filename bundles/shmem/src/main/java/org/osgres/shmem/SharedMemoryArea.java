@@ -10,6 +10,9 @@
  * 8 KB boundary; one that fits in a chunk never crosses a chunk boundary, a bigger one (the
  * buffer pages) does, and then only its 8 KB blocks can be sliced across it.
  *
+ * After a crash SharedMemoryResetter marks the area discarded (its holders then write nothing)
+ * and has DS make a new one.
+ *
  * Entry points: the DS activation (CreateSharedMemoryAndSemaphores), region(), allocations().
  * See also: ShmemSizing -- the size; org.osgres.api.shmem.SharedRegion -- what callers get.
  */
@@ -46,6 +49,8 @@ public final class SharedMemoryArea implements SharedMemory {
     /** The ShmemIndex: name to region, in allocation order. */
     private final Map<String, Region> index = new LinkedHashMap<>();
     private long freeOffset;
+    /** Set by SharedMemoryResetter when a crash throws this area away. */
+    private volatile boolean discarded;
 
     /** The area for the server's settings. */
     @Activate
@@ -112,6 +117,16 @@ public final class SharedMemoryArea implements SharedMemory {
 
     private static long align(long offset) {
         return (offset + REGION_ALIGNMENT - 1) / REGION_ALIGNMENT * REGION_ALIGNMENT;
+    }
+
+    @Override
+    public boolean discarded() {
+        return discarded;
+    }
+
+    /** After a crash: from now on no holder of this area may write anything from it. */
+    void discard() {
+        discarded = true;
     }
 
     @Override

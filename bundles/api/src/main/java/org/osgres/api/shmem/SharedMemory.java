@@ -37,6 +37,15 @@ public interface SharedMemory {
     /** Every region given out so far, in allocation order (PostgreSQL: pg_shmem_allocations). */
     List<Allocation> allocations();
 
+    /**
+     * True once the postmaster has thrown this area away after a crash (restart_after_crash): a
+     * backend PANICked and the shared state may be half-changed. Whoever still holds the area
+     * must then write nothing from it -- no buffer, no WAL, no commit log page, no pg_control,
+     * no shutdown checkpoint -- as PostgreSQL's processes, killed by the postmaster, write
+     * nothing. A new area replaces it and crash recovery rebuilds the state from WAL.
+     */
+    boolean discarded();
+
     /** One allocated region as pg_shmem_allocations reports it. */
     record Allocation(String name, long offset, long size, long allocatedSize) {
     }
