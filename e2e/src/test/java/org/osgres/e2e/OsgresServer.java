@@ -88,6 +88,12 @@ public final class OsgresServer implements AutoCloseable {
 
     /** Starts the server with extra environment variables (LDAPTLS_CACERT, ...). */
     public void startServer(Map<String, String> env, String... settings) throws Exception {
+        launchServer(env, settings);
+        awaitReady(process.toHandle(), READY_DEADLINE);
+    }
+
+    /** Starts the server process and returns at once, without waiting for it to be ready. */
+    public void launchServer(Map<String, String> env, String... settings) throws Exception {
         List<String> argv = new ArrayList<>(serverCommand());
         for (String setting : settings) {
             argv.add("-c");
@@ -100,6 +106,10 @@ public final class OsgresServer implements AutoCloseable {
         pb.environment().putAll(childEnvironment());
         pb.environment().putAll(env);
         process = pb.start();
+    }
+
+    /** Waits until the launched server is ready (postmaster.pid and a TCP connect). */
+    public void awaitReady() throws Exception {
         awaitReady(process.toHandle(), READY_DEADLINE);
     }
 

@@ -121,13 +121,19 @@ public final class PostgresMain implements BackendService {
             session.setStatistics(statistics);
             SessionTimeouts timeouts = new SessionTimeouts(timers, interrupts);
             QueryProtocol protocol = new QueryProtocol(channel, engine, session, timeouts);
+            boolean panicked = false;
             try {
                 protocol.run();
+            } catch (PgException e) {
+                panicked = e.severity() == Severity.PANIC;
+                throw e;
             } finally {
                 timeouts.stopAll();
-                session.abortAnyTransaction();
-                session.reportDisconnect(protocol.end());
-                logDisconnection(session, startup, status);
+                if (!panicked) { // after a PANIC nothing of this backend's state may be written: recovery aborts
+                    session.abortAnyTransaction();
+                    session.reportDisconnect(protocol.end());
+                    logDisconnection(session, startup, status);
+                }
             }
         } catch (IOException e) {
             LOG.debug("session {} ended: {}", key.pid(), e.toString());

@@ -160,7 +160,10 @@ final class QueryProtocol {
                     logDuration(message.type());
                 }
             } catch (PgException e) {
-                if (e.severity().compareTo(Severity.FATAL) >= 0) {
+                if (e.severity() == Severity.PANIC) {
+                    throw e; // the postmaster's crash handling reports it and restarts
+                }
+                if (e.severity().compareTo(Severity.FATAL) >= 0 || e.sqlState() == SqlState.CRASH_SHUTDOWN) {
                     sendFatal(e);
                     return;
                 }
@@ -220,11 +223,13 @@ final class QueryProtocol {
         }
     }
 
-    /** A FATAL error: logged, sent, and the session ends. */
+    /** A FATAL error (or quickdie's WARNING 57P02): logged, sent, and the session ends. */
     private void sendFatal(PgException e) throws IOException {
         end = e.sqlState() == SqlState.ADMIN_SHUTDOWN ? DatabaseStatistics.SessionEnd.KILLED
                 : DatabaseStatistics.SessionEnd.FATAL;
-        LOG.info("FATAL:  {}", e.getMessage());
+        if (e.sqlState() != SqlState.CRASH_SHUTDOWN) {
+            LOG.info("FATAL:  {}", e.getMessage()); // quickdie's warning goes to the client only
+        }
         sendError(e);
     }
 

@@ -53,6 +53,7 @@ import org.osgres.api.heap.ItemPointer;
 import org.osgres.api.heap.LockWaitPolicy;
 import org.osgres.api.heap.ModifyResult;
 import org.osgres.api.heap.Relation;
+import org.osgres.api.lifecycle.InjectionPoints;
 import org.osgres.api.heap.RowLockMode;
 import org.osgres.api.heap.TmResult;
 import org.osgres.api.heap.VacuumResult;
@@ -161,6 +162,8 @@ public final class HeapAccessMethod implements HeapAccess {
             ByteBuffer page = buffers.page(buffer);
             ItemPointer tid = putTuple(page, buffers.blockNumber(buffer), bytes);
             buffers.markDirty(buffer);
+            // a test's PANIC with the page changed and dirty but not WAL-logged: crash-restart must discard it
+            InjectionPoints.panicIf("heap-insert", rel.name());
             boolean init = isFirstTuple(page, tid);
             log(rel, HeapWal.XLOG_HEAP_INSERT | (init ? HeapWal.XLOG_HEAP_INIT_PAGE : 0), xid,
                     new HeapWal.Block(buffer, init, HeapWal.ops(page).put(tid.offset())));

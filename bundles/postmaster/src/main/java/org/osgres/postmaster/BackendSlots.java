@@ -182,7 +182,12 @@ public final class BackendSlots implements BackendRegistry {
 
     /** Waits until no session holds a slot, or the deadline passes; true when all are gone. */
     synchronized boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
-        while (!byPid.isEmpty()) {
+        return awaitOnly(0, deadlineNanos);
+    }
+
+    /** Waits until no session but {@code keepPid}'s (0: none) holds a slot, or the deadline passes. */
+    synchronized boolean awaitOnly(int keepPid, long deadlineNanos) throws InterruptedException {
+        while (byPid.size() > (byPid.containsKey(keepPid) ? 1 : 0)) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
 import org.osgres.api.lifecycle.BackgroundWorker;
+import org.osgres.api.lifecycle.Panic;
 import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.LogContext;
 import org.slf4j.Logger;
@@ -23,7 +26,7 @@ import org.slf4j.MDC;
  * and a pg_stat_activity entry with the worker's backend_type. A worker that throws is logged as
  * PostgreSQL logs a worker that exits with status 1, and started again, with a new pid, after
  * its restart delay; the postmaster and every session go on. A worker whose service goes away
- * is interrupted and not restarted.
+ * is interrupted and not restarted. A worker that PANICs is handed to the crash restart instead.
  *
  * <p>Entry points: the DS bind/unbind of BackgroundWorker services.
  * See also: BackendSlots -- the pids and pg_stat_activity entries workers share with sessions.
@@ -75,6 +78,9 @@ public final class BackgroundWorkers {
             } catch (Exception | Error e) {
                 if (running.get(worker) != Thread.currentThread()) {
                     return;
+                }
+                if (e instanceof PgException p && p.severity() == Severity.PANIC && Panic.report(worker.name(), p)) {
+                    return; // the crash restart stops this worker's service and starts a new one
                 }
                 // the worker's own last words carry its pid; the postmaster's note carries the postmaster's
                 LOG.error("background worker \"{}\": {}", worker.name(), String.valueOf(e), e);

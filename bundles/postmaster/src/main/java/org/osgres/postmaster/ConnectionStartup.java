@@ -97,7 +97,15 @@ final class ConnectionStartup implements Runnable {
             checkLimits(owned, info.user());
             postmaster.backend().runSession(channel, info, owned.key(), owned.interrupts(), owned.status());
         } catch (PgException e) {
-            if (!channel.isClosed()) {
+            if (e.severity() == Severity.PANIC) {
+                // logged by the crash handling; a PANIC parked by Panic.raise was handed over already
+                if (!postmaster.crashRestart().isReported(e)) {
+                    postmaster.crashRestart().crashed("server process", e);
+                }
+                if (!channel.isClosed()) {
+                    send(e, Severity.PANIC);
+                }
+            } else if (!channel.isClosed()) {
                 report(e);
             }
         } catch (IOException e) {
@@ -134,6 +142,10 @@ final class ConnectionStartup implements Runnable {
         } else {
             LOG.info("{}:  {}\nDETAIL:  {}", severity, e.getMessage(), logDetail);
         }
+        send(e, severity);
+    }
+
+    private void send(PgException e, Severity severity) {
         MessageBuilder m = new MessageBuilder();
         ErrorResponses.write(m, severity, e);
         try {

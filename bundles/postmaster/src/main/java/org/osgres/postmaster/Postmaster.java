@@ -7,13 +7,20 @@
  * runs SQL. It answers CancelRequests, reloads settings on SIGHUP and runs the three shutdown
  * modes: smart waits for sessions, fast ends them with FATAL 57P01, immediate exits at once.
  *
+ * It listens from the start, before crash recovery is done: until the wal bundle registers
+ * Recovery and the BackendService is there, connections get FATAL 57P03 "the database system is
+ * starting up" (postmaster.pid says "starting"); then it logs "database system is ready to accept
+ * connections". After a PANIC (CrashRestart) it ends every session and has shared memory
+ * reinitialised in the same process; meanwhile connections get "the database system is in
+ * recovery mode", and it is ready again once recovery is.
+ *
  * Entry points: the DS activation (server start), requestShutdown(), reloadConfiguration(),
  * cancelBackend().
  * See also: ConnectionStartup -- one connection until hand-over; StartupPacketReader -- the
  * startup packet; BackendSlots -- max_connections and BackendKeyData; Listeners -- sockets;
  * PidFile -- postmaster.pid; PostmasterSignals -- signal handlers; tls.ServerTls -- the SSL
  * context (loaded at start, reloaded on SIGHUP); BackgroundWorkers -- the supervised workers
- * (logger, ...); PgStatActivity, PgStatDatabase -- the statistics views.
+ * (logger, ...); PgStatActivity, PgStatDatabase -- the statistics views; CrashRestart -- PANICs.
  */
 package org.osgres.postmaster;
 
@@ -32,15 +39,18 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgres.api.auth.ClientAuthentication;
 import org.osgres.api.auth.RoleCatalog;
 import org.osgres.api.checkpoint.CheckpointRequest;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.lifecycle.Panic;
 import org.osgres.api.lifecycle.ServerProcess;
 import org.osgres.api.session.BackendService;
 import org.osgres.api.session.ClientAddress;
+import org.osgres.api.shmem.SharedMemoryReset;
 import org.osgres.api.wal.Recovery;
 import org.osgres.postmaster.tls.ServerTls;
 import org.slf4j.Logger;
@@ -53,12 +63,11 @@ public final class Postmaster {
     private static final long FAST_SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Where the postmaster is in its life (PostgreSQL: pmState, much reduced). */
-    enum State { STARTING, RUNNING, SMART_SHUTDOWN, STOPPING, STOPPED }
+    enum State { STARTING, RUNNING, CRASH_RECOVERY, SMART_SHUTDOWN, STOPPING, STOPPED }
 
     private final BundleContext context;
     private final Settings settings;
     private final ClientAuthentication authentication;
-    private final BackendService backend;
     private final RoleCatalog roles;
     private final BackendSlots slots;
     private final Listeners listeners = new Listeners();
@@ -67,24 +76,27 @@ public final class Postmaster {
     private volatile State state = State.STARTING;
     private PidFile pidFile;
     /**
-     * Startup order: the wal bundle registers Recovery only when crash recovery is done, so this
-     * component (and its listen sockets) comes up after it; no connection sees unrecovered state.
+     * The wal bundle registers Recovery only when crash recovery is done, and the backend needs
+     * the recovered catalog: until both are here, connections are refused (57P03).
      */
-    @Reference
-    private Recovery recovery;
+    private volatile Recovery recovery;
+    private volatile BackendService backend;
+    /** The shmem bundle's reinitialisation after a crash; absent in setups without storage. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SharedMemoryReset shmemReset;
+    private final CrashRestart crashRestart;
     /** The checkpointer, for the shutdown checkpoint; absent in setups without storage. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile CheckpointRequest checkpointer;
 
     @Activate
     public Postmaster(BundleContext context, @Reference Settings settings,
-            @Reference ClientAuthentication authentication, @Reference BackendService backend,
-            @Reference BackendSlots slots, @Reference RoleCatalog roles) {
+            @Reference ClientAuthentication authentication, @Reference BackendSlots slots, @Reference RoleCatalog roles) {
         this.context = context;
         this.settings = settings;
         this.authentication = authentication;
-        this.backend = backend;
         this.roles = roles;
+        this.crashRestart = new CrashRestart(new CrashOwner());
         int pid = (int) ProcessHandle.current().pid();
         this.slots = slots;
         this.tls = new ServerTls(settings);
@@ -115,10 +127,58 @@ public final class Postmaster {
         if (Boolean.parseBoolean(context.getProperty(ServerProcess.HANDLE_SIGNALS))) {
             PostmasterSignals.install(this);
         }
-        state = State.RUNNING;
+        Panic.setHandler(crashRestart::crashed);
         listeners.startAccepting(this::startConnection);
-        pidFile.setStatus(PidFile.STATUS_READY);
+        readyIfRecovered();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRecovery(Recovery r) {
+        recovery = r;
+        readyIfRecovered();
+    }
+
+    void unbindRecovery(Recovery r) {
+        if (recovery == r) {
+            recovery = null;
+            notReady();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackend(BackendService b) {
+        backend = b;
+        readyIfRecovered();
+    }
+
+    void unbindBackend(BackendService b) {
+        if (backend == b) {
+            backend = null;
+            notReady();
+        }
+    }
+
+    /** Recovery is done and the backend is here: connections are taken from now on. */
+    private void readyIfRecovered() {
+        synchronized (this) {
+            if (pidFile == null || recovery == null || backend == null
+                    || state != State.STARTING && state != State.CRASH_RECOVERY || crashRestart.inProgress()) {
+                return;
+            }
+            state = State.RUNNING;
+        }
+        setStatus(PidFile.STATUS_READY);
         LOG.info("database system is ready to accept connections");
+    }
+
+    /** The backend or recovery went away (a crash restart stops them): refuse connections meanwhile. */
+    private synchronized void notReady() {
+        if (state == State.RUNNING) {
+            state = State.STARTING;
+            setStatus(PidFile.STATUS_STARTING);
+        }
     }
 
     private static String firstOf(String list) {
@@ -136,6 +196,7 @@ public final class Postmaster {
         switch (state) {
             case RUNNING -> { }
             case STARTING -> throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is starting up");
+            case CRASH_RECOVERY -> throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is in recovery mode");
             default -> throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down");
         }
     }
@@ -172,8 +233,64 @@ public final class Postmaster {
         return authentication;
     }
 
+    /** The backend to hand a connection to; 57P03 when it went away since the state check. */
     BackendService backend() {
-        return backend;
+        BackendService b = backend;
+        if (b == null) {
+            checkAcceptingConnections();
+            throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is starting up");
+        }
+        return b;
+    }
+
+    CrashRestart crashRestart() {
+        return crashRestart;
+    }
+
+    /** What CrashRestart needs of the postmaster. */
+    private final class CrashOwner implements CrashRestart.Owner {
+        @Override
+        public BackendSlots slots() {
+            return slots;
+        }
+
+        @Override
+        public Settings settings() {
+            return settings;
+        }
+
+        @Override
+        public SharedMemoryReset shmemReset() {
+            return shmemReset;
+        }
+
+        @Override
+        public boolean enterCrashRecovery() {
+            synchronized (Postmaster.this) {
+                if (state != State.RUNNING && state != State.STARTING && state != State.CRASH_RECOVERY) {
+                    return false;
+                }
+                state = State.CRASH_RECOVERY;
+            }
+            setStatus(PidFile.STATUS_STARTING);
+            return true;
+        }
+
+        @Override
+        public void reinitialized() {
+            readyIfRecovered();
+        }
+
+        @Override
+        public void exitAfterCrash() {
+            // nothing of the old shared state may be written: no shutdown checkpoint, as a
+            // postmaster that exits after a crash leaves recovery to the next start
+            synchronized (Postmaster.this) {
+                state = State.STOPPING;
+            }
+            stopResources();
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     State state() {
@@ -260,6 +377,7 @@ public final class Postmaster {
     }
 
     private synchronized void stopResources() {
+        Panic.setHandler(null);
         listeners.close();
         timers.shutdownNow();
         if (pidFile != null) {

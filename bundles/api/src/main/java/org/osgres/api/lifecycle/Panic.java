@@ -39,6 +39,19 @@ public final class Panic {
     }
 
     /**
+     * Hands a PANIC that already unwound (it reached the top of a session or a worker) to the
+     * handler, without waiting. False when there is no handler.
+     */
+    public static boolean report(String who, PgException cause) {
+        Handler h = handler;
+        if (h == null) {
+            return false;
+        }
+        h.crashed(who, cause);
+        return true;
+    }
+
+    /**
      * Crashes the server: never returns normally. Throws {@code cause}, as a PANIC, once the
      * postmaster has thrown the shared state away (at once without a handler).
      */
