@@ -14,6 +14,9 @@
  * writes them paced (writeIfCheckpointNeeded) and fsyncs the files written (syncPendingFiles);
  * the background writer cleans buffers ahead of the clock hand (syncOneBuffer, clockPosition).
  * flushDirty() writes everything at once (end of recovery; deactivation as a last resort).
+ * Once the postmaster discards the shared memory after a crash (SharedMemory.discarded), the pool
+ * writes nothing more: no page, no extension, truncation, creation or removal of a file, and its
+ * deactivation only closes the files -- the pages are rebuilt from WAL by crash recovery.
  *
  * Entry points: pin() (ReadBufferExtended), unpin() (ReleaseBuffer), lockShared/lockExclusive/
  * unlock (LockBuffer), markDirty() (MarkBufferDirty), extend(), flushDirty() (BufferSync),
@@ -46,6 +49,7 @@ import org.osgres.api.buffer.ReadMode;
 import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.shmem.SharedRegion;
@@ -72,6 +76,7 @@ public final class SharedBufferPool implements BufferManager {
     private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(Page.SIZE);
 
     private final int nBuffers;
+    private final SharedMemory shmem;
     private final SharedRegion blocks;
     private final BufferDescriptors descriptors;
     private final ClockSweep strategy;
@@ -106,6 +111,7 @@ public final class SharedBufferPool implements BufferManager {
 
     SharedBufferPool(SharedMemory shmem, int nBuffers, RelationStorage smgr, WalFlush wal) {
         this.nBuffers = nBuffers;
+        this.shmem = shmem;
         this.descriptors = new BufferDescriptors(shmem, nBuffers);
         this.blocks = shmem.region("Buffer Blocks", (long) nBuffers * Page.SIZE);
         this.strategy = new ClockSweep(shmem, descriptors);
@@ -124,13 +130,32 @@ public final class SharedBufferPool implements BufferManager {
         return new SharedBufferPool(shmem, nBuffers, new RelationStorage(dataDirectory, blocksPerSegment), wal);
     }
 
-    /** Shutdown: writes what is dirty (the shutdown checkpoint's part until the checkpointer exists). */
+    /**
+     * Shutdown: writes what is dirty (the shutdown checkpoint's part until the checkpointer
+     * exists); after a crash (the shared memory discarded) nothing: the files are only closed.
+     */
     @Deactivate
     void deactivate() {
         try {
-            flushDirty();
+            if (!shmem.discarded()) {
+                flushDirty();
+            }
         } finally {
             smgr.close();
+        }
+    }
+
+    /**
+     * Refuses a write once the shared memory was discarded after a crash: whatever a backend
+     * still holding this pool changes must not reach disk (PostgreSQL's backends are killed).
+     */
+    private void checkNotDiscarded() {
+        if (shmem.discarded()) {
+            throw new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
+                    .withSeverity(Severity.FATAL)
+                    .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
+                            + "because another server process exited abnormally and possibly corrupted shared memory.")
+                    .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
         }
     }
 
@@ -329,6 +354,7 @@ public final class SharedBufferPool implements BufferManager {
             BufferTag tag = descriptors.tag(buffer);
             ByteBuffer page = blockOf(buffer);
             wal.flush(Page.lsn(page));
+            checkNotDiscarded(); // under the I/O lock: a write that passed this finishes before a new pool reads the page
             smgr.write(tag.rel(), tag.fork(), tag.blockNumber(), page);
             writes.increment();
         } catch (RuntimeException e) {
@@ -440,6 +466,7 @@ public final class SharedBufferPool implements BufferManager {
                             + " of relation " + RelationStorage.relpath(rel, fork))
                             .withHint("This has been seen to occur with buggy kernels; consider updating your system.");
                 }
+                checkNotDiscarded();
                 smgr.extend(rel, fork, block, ZERO_PAGE.duplicate());
             } catch (RuntimeException e) {
                 unpin(buffer);
@@ -463,6 +490,7 @@ public final class SharedBufferPool implements BufferManager {
 
     @Override
     public void create(RelFileLocator rel, ForkNumber fork) {
+        checkNotDiscarded();
         smgr.create(rel, fork);
     }
 
@@ -519,6 +547,7 @@ public final class SharedBufferPool implements BufferManager {
 
     @Override
     public void dropRelation(RelFileLocator rel) {
+        checkNotDiscarded();
         invalidateBuffers(rel, null, 0);
         smgr.unlink(rel);
         for (ForkNumber fork : ForkNumber.values()) {
@@ -528,6 +557,7 @@ public final class SharedBufferPool implements BufferManager {
 
     @Override
     public void truncate(RelFileLocator rel, ForkNumber fork, long nblocks) {
+        checkNotDiscarded();
         invalidateBuffers(rel, fork, nblocks);
         smgr.truncate(rel, fork, nblocks);
     }

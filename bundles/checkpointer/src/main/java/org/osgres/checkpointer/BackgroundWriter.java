@@ -12,6 +12,9 @@
  * next allocation; this one wakes every bgwriter_delay, which costs a short scan), no
  * bgwriter_flush_after write-back hints, no standby snapshots (LogStandbySnapshot).
  *
+ * After a crash (the shared memory discarded) the loop ends: the buffer pool refuses its writes,
+ * and the worker of the new shared memory takes over.
+ *
  * Entry points: run().
  * See also: BgBufferSync -- the round; Checkpointer -- the other writer.
  */
@@ -24,6 +27,7 @@ import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.config.Settings;
 import org.osgres.api.lifecycle.BackgroundWorker;
 import org.osgres.api.session.BackendStatus;
+import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.Recovery;
 
 @Component(service = BackgroundWorker.class, immediate = true)
@@ -31,11 +35,13 @@ public final class BackgroundWriter implements BackgroundWorker {
     private final Settings settings;
     private final PgStatBgwriter stats;
     private final BgBufferSync sync;
+    private final SharedMemory shmem;
 
     @Activate
-    public BackgroundWriter(@Reference Settings settings, @Reference BufferManager buffers,
+    public BackgroundWriter(@Reference Settings settings, @Reference SharedMemory shmem, @Reference BufferManager buffers,
             @Reference PgStatBgwriter stats, @Reference Recovery recovery) {
         this.settings = settings;
+        this.shmem = shmem;
         this.stats = stats;
         this.sync = new BgBufferSync(new BgBufferSync.Pool() {
             @Override
@@ -67,10 +73,18 @@ public final class BackgroundWriter implements BackgroundWorker {
 
     @Override
     public void run(BackendStatus status) throws Exception {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted() && !shmem.discarded()) {
             int delay = settings.getInt("bgwriter_delay");
-            BgBufferSync.Round round = sync.round(settings.getInt("bgwriter_lru_maxpages"),
-                    settings.getReal("bgwriter_lru_multiplier"), delay);
+            BgBufferSync.Round round;
+            try {
+                round = sync.round(settings.getInt("bgwriter_lru_maxpages"),
+                        settings.getReal("bgwriter_lru_multiplier"), delay);
+            } catch (RuntimeException e) {
+                if (shmem.discarded()) {
+                    return; // a write refused after a crash: this worker's pool is gone
+                }
+                throw e;
+            }
             stats.cleaned(round.written(), round.hitMaxPages());
             status.setWait("Activity", "BgWriterMain");
             try {

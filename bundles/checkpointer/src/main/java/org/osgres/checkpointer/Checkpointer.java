@@ -16,6 +16,9 @@
  * checkpoint are held back until it ends: a FileChannel closes itself when the thread doing I/O
  * on it is interrupted.
  *
+ * After a crash (the shared memory discarded) the loop ends: the worker of the new shared memory
+ * takes over, and a checkpoint in progress fails at its next write (CreateCheckpoint).
+ *
  * Entry points: run() (the worker), requestCheckpoint(), shutdownCheckpoint().
  * See also: CreateCheckpoint -- one checkpoint; CheckpointSchedule -- pacing and the WAL trigger;
  * PgStatBgwriter -- the counters; BackgroundWriter -- the other writer.
@@ -38,6 +41,7 @@ import org.osgres.api.error.SqlState;
 import org.osgres.api.lifecycle.BackgroundWorker;
 import org.osgres.api.session.BackendStatus;
 import org.osgres.api.session.LogContext;
+import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.Recovery;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.TransactionManager;
@@ -55,6 +59,7 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
     private final WalInsert wal;
     private final CreateCheckpoint creator;
     private final PgStatBgwriter stats;
+    private final SharedMemory shmem;
 
     /** CheckpointerShmem's request fields; guarded by {@code requests}. */
     private final Object requests = new Object();
@@ -68,12 +73,14 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
     private volatile BackendStatus workerStatus;
 
     @Activate
-    public Checkpointer(@Reference Settings settings, @Reference WalInsert wal, @Reference BufferManager buffers,
-            @Reference CommitLog clog, @Reference PgStatBgwriter stats, @Reference Recovery recovery) {
+    public Checkpointer(@Reference Settings settings, @Reference SharedMemory shmem, @Reference WalInsert wal,
+            @Reference BufferManager buffers, @Reference CommitLog clog, @Reference PgStatBgwriter stats,
+            @Reference Recovery recovery) {
         this.settings = settings;
         this.wal = wal;
         this.stats = stats;
-        this.creator = new CreateCheckpoint(settings, wal, buffers, clog, stats, this);
+        this.shmem = shmem;
+        this.creator = new CreateCheckpoint(settings, wal, buffers, clog, stats, this, shmem::discarded);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -187,6 +194,9 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
         lastCheckpointNanos = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             boolean doCheckpoint;
+            if (shmem.discarded()) {
+                return; // after a crash: the new shared memory's checkpointer takes over
+            }
             synchronized (requests) {
                 if (shutdownRequested) {
                     return; // the postmaster runs the shutdown checkpoint itself
@@ -251,7 +261,9 @@ public final class Checkpointer implements BackgroundWorker, CheckpointRequest {
         } catch (RuntimeException e) {
             ok = false;
             interrupted |= Thread.interrupted();
-            if (!interrupted) {
+            if (shmem.discarded()) {
+                LOG.debug("checkpoint abandoned after a crash: {}", e.getMessage());
+            } else if (!interrupted) {
                 LOG.error("checkpoint failed: {}", e.getMessage(), e);
             } else {
                 LOG.info("checkpoint interrupted by shutdown: {}", e.getMessage());

@@ -16,8 +16,12 @@
  *   5. fsync every relation file written since the last checkpoint (syncPendingFiles);
  *   6. the checkpoint record and pg_control (WalInsert.writeCheckpointRecord);
  *   7. CheckPointDistanceEstimate, then old WAL segments removed or recycled
- *      (WalSegmentRemoval);
+ *      (WalSegmentRemoval), unless the shared memory was discarded after a crash meanwhile;
  *   8. log_checkpoints' lines and pg_stat_bgwriter's counters.
+ *
+ * After a crash (the shared memory discarded) the buffer pool, the commit log and the WAL refuse
+ * every write (FATAL 57P02), so a checkpoint in progress fails at its next write; one past its
+ * record removes no segment.
  *
  * Entry points: run() (the checkpointer's loop), shutdown() (the shutdown checkpoint).
  * See also: Checkpointer -- when; CheckpointLog -- the messages.
@@ -26,6 +30,7 @@ package org.osgres.checkpointer;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.checkpoint.CheckpointRequest;
@@ -48,6 +53,8 @@ final class CreateCheckpoint {
     private final CommitLog clog;
     private final PgStatBgwriter stats;
     private final Checkpointer checkpointer;
+    /** Whether the shared memory was discarded after a crash. */
+    private final BooleanSupplier discarded;
     private volatile TransactionManager transactions;
 
     /** One checkpoint at a time (PostgreSQL: CheckpointLock, long gone, or the checkpointer being one process). */
@@ -60,7 +67,8 @@ final class CreateCheckpoint {
     private double distanceEstimate;
 
     CreateCheckpoint(Settings settings, WalInsert wal, BufferManager buffers, CommitLog clog, PgStatBgwriter stats,
-            Checkpointer checkpointer) {
+            Checkpointer checkpointer, BooleanSupplier discarded) {
+        this.discarded = discarded;
         this.settings = settings;
         this.wal = wal;
         this.buffers = buffers;
@@ -203,8 +211,11 @@ final class CreateCheckpoint {
                 settings.getInt("min_wal_size"), settings.getInt("max_wal_size"),
                 !"off".equals(settings.get("archive_mode")), settings.getBool("wal_recycle"),
                 settings.getReal("checkpoint_completion_target"));
+        if (discarded.getAsBoolean()) {
+            return new WalSegmentRemoval.Result(0, 0); // pg_wal is the new server's
+        }
         try {
-            return new WalSegmentRemoval(settings.dataDirectory().resolve("pg_wal"), wal.timeline())
+            return new WalSegmentRemoval(settings.dataDirectory().resolve("pg_wal"), wal.timeline(), discarded)
                     .removeOldSegments(redo, recordStart, distanceEstimate, policy);
         } catch (IOException e) {
             LOG.warn("could not remove old WAL files: {}", e.getMessage());

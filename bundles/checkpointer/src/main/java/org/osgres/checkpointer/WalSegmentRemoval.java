@@ -16,6 +16,9 @@
  * The rename is made exclusive (a hard link, then unlinking the old name: link() fails when the
  * name exists) so a segment the WAL writer has just created is never replaced.
  *
+ * Once the shared memory is discarded after a crash, a removal in progress stops before its next
+ * file: a zombie checkpointer must not change pg_wal under the new server's recovery.
+ *
  * Entry points: removeOldSegments(), fileName(), recycleHorizon().
  * See also: CreateCheckpoint -- calls it after the checkpoint record.
  */
@@ -30,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 final class WalSegmentRemoval {
     /** XLogSegmentsPerXLogId for 16 MB segments. */
@@ -46,10 +50,17 @@ final class WalSegmentRemoval {
 
     private final Path pgWal;
     private final int tli;
+    /** Whether the shared memory was discarded after a crash: then nothing more is removed. */
+    private final BooleanSupplier discarded;
 
     WalSegmentRemoval(Path pgWal, int tli) {
+        this(pgWal, tli, () -> false);
+    }
+
+    WalSegmentRemoval(Path pgWal, int tli, BooleanSupplier discarded) {
         this.pgWal = pgWal;
         this.tli = tli;
+        this.discarded = discarded;
     }
 
     /** XLogFileName: timeline, then the segment number as two 8-digit hex halves. */
@@ -116,6 +127,9 @@ final class WalSegmentRemoval {
         int removed = 0;
         int recycled = 0;
         for (String name : old) {
+            if (discarded.getAsBoolean()) {
+                break;
+            }
             if (!archiveCheckDone(name, policy.archiving())) {
                 continue;
             }

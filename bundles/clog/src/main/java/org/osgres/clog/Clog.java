@@ -15,6 +15,9 @@
  * again, TRUNCATE removes the segments again. The commit and abort records that set the status
  * bits are the transaction manager's (XactRedo).
  *
+ * After a crash (SharedMemory.discarded) nothing is written: not at deactivation, and a page
+ * write or truncation by a backend still holding this instance fails with FATAL 57P02.
+ *
  * Entry points: status() (TransactionIdGetStatus), setTreeStatus() (TransactionIdSetTreeStatus),
  * extend() (ExtendCLOG), checkpoint() (CheckPointCLOG), truncate() (TruncateCLOG), redo().
  * See also: SimpleLru -- the buffers and files.
@@ -115,10 +118,15 @@ public final class Clog implements CommitLog, WalRedo {
         return (record.rmgrInfo() == CLOG_ZEROPAGE ? "ZEROPAGE" : "TRUNCATE") + " page " + pageno;
     }
 
-    /** Shutdown: the commit log's part of the shutdown checkpoint, until the checkpointer exists. */
+    /**
+     * Shutdown: the commit log's part of the shutdown checkpoint, until the checkpointer exists;
+     * nothing after a crash (the shared memory discarded): redo sets the status bits again.
+     */
     @Deactivate
     void deactivate() {
-        checkpoint();
+        if (!slru.discarded()) {
+            checkpoint();
+        }
     }
 
     /** PostgreSQL 15's CLOGShmemBuffers: Min(128, Max(4, NBuffers / 512)). */

@@ -11,7 +11,9 @@
  * Locking (simpler than PostgreSQL's): one read-write lock per SLRU. Reading a resident page
  * takes it shared; loading, changing, writing and truncating take it exclusive, and page I/O
  * happens under it (PostgreSQL drops the control lock during I/O and uses per-buffer locks).
- * WAL rule: a dirty page is written only after WalFlush.flush(its highest LSN).
+ * WAL rule: a dirty page is written only after WalFlush.flush(its highest LSN). Once the
+ * postmaster discards the shared memory after a crash, no page is written and no segment removed
+ * (FATAL 57P02): the pages are rebuilt from WAL.
  *
  * Entry points: readPage() (SimpleLruReadPage), zeroPage() (SimpleLruZeroPage), writeAll()
  * (SimpleLruWriteAll + fsync), truncate() (SimpleLruTruncate), lock().
@@ -67,6 +69,7 @@ final class SimpleLru {
     private final ByteBuffer control;
     private final ByteBuffer[] pages;
     private final WalFlush wal;
+    private final SharedMemory shmem;
     /** PagePrecedes of the SLRU's user: page order modulo wraparound. */
     private final BiPredicate<Integer, Integer> pagePrecedes;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -82,6 +85,7 @@ final class SimpleLru {
         this.directory = directory;
         this.nSlots = nSlots;
         this.wal = wal;
+        this.shmem = shmem;
         this.pagePrecedes = pagePrecedes;
         SharedRegion region = shmem.region(name, (long) (nSlots + 1) * BLCKSZ);
         this.control = region.slice(0, BLCKSZ);
@@ -262,6 +266,22 @@ final class SimpleLru {
         }
     }
 
+    /** Whether the postmaster threw the shared memory away after a crash (then nothing of it may reach disk). */
+    boolean discarded() {
+        return shmem.discarded();
+    }
+
+    /** Refuses a write once the shared memory is discarded: a backend still holding it must not write. */
+    private void checkNotDiscarded() {
+        if (shmem.discarded()) {
+            throw new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
+                    .withSeverity(Severity.FATAL)
+                    .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
+                            + "because another server process exited abnormally and possibly corrupted shared memory.")
+                    .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
+        }
+    }
+
     /** PostgreSQL: SlruReportIOError. */
     private static PgException ioError(int xid, String detail, SqlState state, Throwable cause) {
         return new PgException(state, "could not access status of transaction " + Integer.toUnsignedString(xid), cause)
@@ -272,6 +292,7 @@ final class SimpleLru {
     void writePage(int slot) {
         int pageno = pageno(slot);
         wal.flush(pageLsn(slot));
+        checkNotDiscarded();
         int segno = pageno / PAGES_PER_SEGMENT;
         long offset = (long) (pageno % PAGES_PER_SEGMENT) * BLCKSZ;
         ByteBuffer src = pages[slot].duplicate().clear();
@@ -315,6 +336,7 @@ final class SimpleLru {
      * (PostgreSQL: SimpleLruTruncate with SlruMayDeleteSegment); exclusive lock held.
      */
     void truncate(int cutoffPage) {
+        checkNotDiscarded();
         cutoffPage -= cutoffPage % PAGES_PER_SEGMENT;
         int latest = latestPage();
         if (latest >= 0 && pagePrecedes.test(latest, cutoffPage)) {

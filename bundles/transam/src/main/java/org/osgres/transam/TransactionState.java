@@ -5,7 +5,9 @@
  * The xid comes on the first write (assignXid): the proc array lists it as running and the
  * transaction takes ExclusiveLock on it, which waiters in XactLockTableWait queue behind. Snapshots
  * follow the isolation level (GetTransactionSnapshot). Commit and abort run PostgreSQL's order:
- * the commit log first, then the proc array, then the locks.
+ * the commit log first, then the proc array, then the locks. After a crash (the shared memory
+ * discarded) a commit that would write is refused (FATAL 57P02) and an abort writes nothing: the
+ * transaction is only dropped from the proc array and its locks released.
  *
  * Entry points: the Transaction interface.
  * See also: XactManager -- begins them; ProcArray; LockManager.
@@ -241,7 +243,11 @@ final class TransactionState implements Transaction {
     /** RecordTransactionCommit/Abort, ProcArrayEndTransaction, then LockReleaseAll. */
     private void end(XidStatus status, State newState) {
         int x = xid;
-        if (TransactionIds.isValid(x)) {
+        boolean crashed = TransactionIds.isValid(x) && manager.discarded();
+        if (crashed && status == XidStatus.COMMITTED) {
+            throw XactManager.crashShutdown(); // stays in progress: the session's abort drops it
+        }
+        if (TransactionIds.isValid(x) && !crashed) {
             if (status == XidStatus.COMMITTED) {
                 recordTransactionCommit(x);
             } else {

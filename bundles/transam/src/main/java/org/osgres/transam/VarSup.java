@@ -12,6 +12,9 @@
  * crash, and is marked aborted (PostgreSQL reaches the same result through the absence of a
  * commit record). The new run starts at the old mark.
  *
+ * After a crash (the shared memory discarded) the mark is never written again and no xid is
+ * handed out: the next start must see the mark this run left, as after any crash.
+ *
  * Entry points: startup(), getNewTransactionId(), readNextXid(), shutdown().
  * See also: XactManager; Clog (extend before use).
  */
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BooleanSupplier;
 
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
@@ -44,14 +48,17 @@ final class VarSup {
 
     private final Path file;
     private final CommitLog clog;
+    /** Whether the shared memory was discarded after a crash. */
+    private final BooleanSupplier discarded;
     /** Guarded by the caller (ProcArray's lock, as XidGenLock). */
     private int nextXid;
     private int xidLimit;
     private int runStart;
 
-    VarSup(Path dataDirectory, CommitLog clog) {
+    VarSup(Path dataDirectory, CommitLog clog, BooleanSupplier discarded) {
         this.file = dataDirectory.resolve(FILE);
         this.clog = clog;
+        this.discarded = discarded;
     }
 
     /**
@@ -106,6 +113,9 @@ final class VarSup {
 
     /** GetNewTransactionId; caller holds the proc array's exclusive lock. */
     int getNewTransactionId() {
+        if (discarded.getAsBoolean()) {
+            throw XactManager.crashShutdown();
+        }
         int xid = nextXid;
         if (xid == xidLimit) {
             xidLimit = xid + XID_PREFETCH;
@@ -141,6 +151,9 @@ final class VarSup {
 
     /** Writes "start limit" to a temporary file, fsyncs it, renames it over the file, fsyncs the directory. */
     private void write(int start, int limit) {
+        if (discarded.getAsBoolean()) {
+            throw XactManager.crashShutdown();
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         byte[] bytes = (Integer.toUnsignedString(start) + " " + Integer.toUnsignedString(limit) + "\n")
                 .getBytes(StandardCharsets.US_ASCII);

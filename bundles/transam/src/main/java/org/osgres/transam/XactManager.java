@@ -6,7 +6,10 @@
  * Startup: VarSup reads the xid high-water mark in global/, aborts in the commit log what the
  * last run left in progress, and persists the new run's start (until WAL and pg_control exist).
  * Shutdown (deactivation): transactions still open are aborted, then the exact next xid is
- * persisted, so a clean restart skips no xids.
+ * persisted, so a clean restart skips no xids. After a crash (the shared memory discarded) the
+ * open transactions are only dropped and nothing is written: no abort record, no commit log bit,
+ * no xid mark; a commit, an xid assignment or the mark's move by a backend still holding this
+ * instance fails with FATAL 57P02 (crashShutdown), and redo rebuilds the state from WAL.
  *
  * Durability: commit writes a commit record (XactWal), flushes it per the session's
  * synchronous_commit, then marks the commit log COMMITTED in its shared buffers; pages reach disk
@@ -19,6 +22,7 @@
 package org.osgres.transam;
 
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,6 +31,10 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
+import org.osgres.api.error.PgException;
+import org.osgres.api.error.Severity;
+import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.IsolationLevel;
 import org.osgres.api.xact.Snapshot;
@@ -46,16 +54,22 @@ public final class XactManager implements TransactionManager {
     private final LockManager lockManager = new LockManager();
     private final int abortedAtStartup;
     private final XactWal xactWal;
+    /** Whether the shared memory the server runs on was discarded after a crash (never, without one). */
+    private final BooleanSupplier discarded;
 
-    /** The transaction manager of the server's data directory. */
+    /**
+     * The transaction manager of the server's data directory. It references the shared memory
+     * only to know when it is discarded (and so is deactivated with it after a crash).
+     */
     @Activate
-    public XactManager(@Reference Settings settings, @Reference CommitLog clog, @Reference WalInsert wal) {
-        this(settings.dataDirectory(), clog, wal);
+    public XactManager(@Reference Settings settings, @Reference SharedMemory shmem, @Reference CommitLog clog,
+            @Reference WalInsert wal) {
+        this(settings.dataDirectory(), clog, wal, shmem::discarded);
     }
 
     /** A transaction manager over a data directory's global/ and its commit log, without WAL (tests build it so). */
     public XactManager(Path dataDirectory, CommitLog clog) {
-        this(dataDirectory, clog, null);
+        this(dataDirectory, clog, null, () -> false);
     }
 
     /**
@@ -64,26 +78,56 @@ public final class XactManager implements TransactionManager {
      * number of arguments.
      */
     public static XactManager withWal(Path dataDirectory, CommitLog clog, WalInsert wal) {
-        return new XactManager(dataDirectory, clog, wal);
+        return new XactManager(dataDirectory, clog, wal, () -> false);
     }
 
-    private XactManager(Path dataDirectory, CommitLog clog, WalInsert wal) {
+    /** As withWal, over shared memory whose discarded() the caller controls (tests of a crash). */
+    public static XactManager withWal(Path dataDirectory, CommitLog clog, WalInsert wal, SharedMemory shmem) {
+        return new XactManager(dataDirectory, clog, wal, shmem::discarded);
+    }
+
+    private XactManager(Path dataDirectory, CommitLog clog, WalInsert wal, BooleanSupplier discarded) {
         this.clog = clog;
         this.xactWal = new XactWal(wal);
-        VarSup varsup = new VarSup(dataDirectory, clog);
+        this.discarded = discarded;
+        VarSup varsup = new VarSup(dataDirectory, clog, discarded);
         this.abortedAtStartup = varsup.startup();
         this.procArray = new ProcArray(varsup);
         LOG.debug("next transaction id {}", Integer.toUnsignedString(procArray.nextXid()));
     }
 
-    /** Clean shutdown: aborts what is still open, persists the next xid. */
+    /**
+     * Clean shutdown: aborts what is still open, persists the next xid. After a crash (the shared
+     * memory discarded) it drops the open transactions, releasing their locks, and writes nothing.
+     */
     @Deactivate
     public void shutdown() {
+        boolean crashed = discarded();
         for (TransactionState tx : procArray.transactions()) {
-            LOG.warn("aborting {} at shutdown", tx);
-            tx.abort();
+            if (crashed) {
+                LOG.debug("dropping {} after a crash", tx);
+            } else {
+                LOG.warn("aborting {} at shutdown", tx);
+            }
+            tx.abort(); // after a crash: no abort record, no commit log bit
         }
-        procArray.shutdown();
+        if (!crashed) {
+            procArray.shutdown();
+        }
+    }
+
+    /** Whether the shared memory was discarded after a crash: then nothing more is written. */
+    boolean discarded() {
+        return discarded.getAsBoolean();
+    }
+
+    /** The error of a write refused after a crash (PostgreSQL: quickdie's message in tcop/postgres.c). */
+    static PgException crashShutdown() {
+        return new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
+                .withSeverity(Severity.FATAL)
+                .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
+                        + "because another server process exited abnormally and possibly corrupted shared memory.")
+                .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
     }
 
     /** How many xids the start found in progress and marked aborted. */

@@ -15,6 +15,10 @@
  * A record whose resource manager has no WalRedo yet waits until every bundle marked to start is
  * active (bundle events wake the wait); if none provides it, startup ends with FATAL.
  *
+ * After a crash (the shared memory discarded) Xlog refuses every write, so a recovery still
+ * running stops at its next write and ends quietly, and the next xid told at deactivation leads
+ * to no shutdown checkpoint.
+ *
  * Entry points: the DS activation (recover()), deactivation (tells Xlog the next xid for the
  * shutdown checkpoint).
  * See also: XLogReader -- reading; Xlog.startInserting -- where inserting resumes;
@@ -159,10 +163,17 @@ public final class StartupXLog {
         try {
             Recovery.Result result = recover();
             registration = context.registerService(Recovery.class, () -> result, null);
-        } catch (StartupFailure e) {
-            LOG.error("{}", e.getMessage());
-            ServerProcess.exit(context, 1);
         } catch (RuntimeException e) {
+            if (xlog.discarded()) {
+                // the postmaster threw the shared memory away meanwhile: a new startup recovers
+                LOG.info("startup process of the discarded shared memory ends: {}", e.getMessage());
+                return;
+            }
+            if (e instanceof StartupFailure) {
+                LOG.error("{}", e.getMessage());
+                ServerProcess.exit(context, 1);
+                return;
+            }
             if (Thread.currentThread().isInterrupted()) {
                 return; // shut down during startup
             }

@@ -7,6 +7,9 @@
  * that fills a page wakes it early. It starts only once recovery is done (it references the
  * Recovery service), as the postmaster starts it after the startup process in PostgreSQL.
  *
+ * After a crash (the shared memory discarded) the loop ends: Xlog writes nothing more, and the
+ * worker of the new shared memory takes over.
+ *
  * Entry points: run() (the postmaster runs it as backend_type "walwriter").
  * See also: Xlog -- the flushing itself.
  */
@@ -43,7 +46,7 @@ public final class WalWriter implements BackgroundWorker {
 
     @Override
     public void run(BackendStatus status) throws Exception {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted() && !xlog.discarded()) {
             xlog.backgroundFlush();
             xlog.waitForWork(settings.getInt("wal_writer_delay"));
         }

@@ -19,12 +19,14 @@
  *
  * Until startup recovery ends (StartupXLog calls startInserting), only XLOG records may be
  * inserted and flush() has nothing to do: every page redo touches is covered by WAL on disk.
+ * Once the shared memory is discarded after a crash, no WAL or pg_control write starts
+ * (CrashShutdown, checked under their locks) and deactivation writes no shutdown checkpoint.
  *
  * Entry points: insert(), flush(), flushAsync(), switchSegment(), startCheckpoint(),
  * writeCheckpointRecord(), backgroundFlush() (the WAL writer), deactivate (the shutdown
  * checkpoint record).
  * See also: WalBuffers -- the buffers; XLogRecordFormat -- record bytes; WalSegments -- files; WalWriter -- the worker;
- * StartupXLog -- recovery; ControlFile -- pg_control.
+ * StartupXLog -- recovery; ControlFile -- pg_control; CrashShutdown -- writes refused after a crash.
  */
 package org.osgres.wal;
 
@@ -75,6 +77,7 @@ public final class Xlog implements WalInsert {
     private final WalSegments segments;
     private final int tli = XLogFormat.FIRST_TIMELINE;
     private final WalBuffers buffers;
+    private final SharedMemory shmem;
     private volatile ControlFileData control;
 
     // ---- insertion state, under insertLock ----
@@ -125,6 +128,7 @@ public final class Xlog implements WalInsert {
         this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.segments = new WalSegments(dataDirectory, tli);
+        this.shmem = shmem;
         this.buffers = new WalBuffers(shmem, WalBuffers.count(settings.getInt("wal_buffers"),
                 settings.getInt("shared_buffers")));
         this.control = StartupControlFile.readOrBootstrap(dataDirectory, segments);
@@ -138,11 +142,12 @@ public final class Xlog implements WalInsert {
      * when the postmaster shut down; this writes one only when that did not happen or WAL was
      * inserted since (a framework stopped without the postmaster's shutdown, tests), after the
      * buffer pool has written its pages (it references this service, so it is deactivated first).
+     * After a crash (the shared memory discarded) it writes nothing.
      */
     @Deactivate
     void deactivate() {
         try {
-            if (!inRecovery && insertEnd != shutdownCheckpointEnd) {
+            if (!inRecovery && insertEnd != shutdownCheckpointEnd && !discarded()) {
                 // log_checkpoints is on by default in PostgreSQL 15
                 LOG.info("checkpoint starting: shutdown immediate");
                 long started = System.nanoTime();
@@ -175,6 +180,11 @@ public final class Xlog implements WalInsert {
         return inRecovery;
     }
 
+    /** Whether the postmaster threw the shared memory away after a crash: nothing more is written. */
+    boolean discarded() {
+        return shmem.discarded();
+    }
+
     @Override
     public boolean recoveryInProgress() {
         return inRecovery;
@@ -205,6 +215,7 @@ public final class Xlog implements WalInsert {
         insertLock.lock();
         writeLock.lock();
         try {
+            CrashShutdown.check(shmem); // it zeroes the last segment's tail and removes later ones
             long page = XLogFormat.pageStart(endOfLog);
             if (page != endOfLog) {
                 ByteBuffer buf = ByteBuffer.allocate(XLOG_BLCKSZ);
@@ -495,33 +506,32 @@ public final class Xlog implements WalInsert {
 
     /** One attempt of write() (write lock held). */
     private void writeOnce(long target, boolean flush) throws IOException {
-        {
-            if (flush ? flushedUpTo >= target : writtenUpTo >= target) {
-                return;
-            }
-            long end = insertEnd;
-            long upto = Math.min(Math.max(target, end), Math.max(end, copiedUpTo));
-            if (target > upto) {
-                throw new PgException(SqlState.INTERNAL_ERROR, "xlog flush request " + WalInsert.formatLsn(target)
-                        + " is not satisfied --- flushed only to " + WalInsert.formatLsn(upto));
-            }
-            boolean fsync = fsyncEnabled();
-            WalSegments.SyncMethod method = syncMethod();
-            if (upto > writtenUpTo) {
-                writePages(upto, fsync, method);
-            }
-            if (flush && flushedUpTo < writtenUpTo) {
-                if (fsync && !method.syncsOnWrite()) {
-                    if (openSegment == null && !XLogFormat.isSegmentStart(writtenUpTo)) {
-                        openSegmentFor(XLogFormat.segmentOf(writtenUpTo - 1), fsync, method); // reopened after a close
-                    }
-                    if (openSegment != null) {
-                        WalSegments.sync(openSegment, method);
-                        syncCount.incrementAndGet();
-                    }
+        if (flush ? flushedUpTo >= target : writtenUpTo >= target) {
+            return;
+        }
+        CrashShutdown.check(shmem);
+        long end = insertEnd;
+        long upto = Math.min(Math.max(target, end), Math.max(end, copiedUpTo));
+        if (target > upto) {
+            throw new PgException(SqlState.INTERNAL_ERROR, "xlog flush request " + WalInsert.formatLsn(target)
+                    + " is not satisfied --- flushed only to " + WalInsert.formatLsn(upto));
+        }
+        boolean fsync = fsyncEnabled();
+        WalSegments.SyncMethod method = syncMethod();
+        if (upto > writtenUpTo) {
+            writePages(upto, fsync, method);
+        }
+        if (flush && flushedUpTo < writtenUpTo) {
+            if (fsync && !method.syncsOnWrite()) {
+                if (openSegment == null && !XLogFormat.isSegmentStart(writtenUpTo)) {
+                    openSegmentFor(XLogFormat.segmentOf(writtenUpTo - 1), fsync, method); // reopened after a close
                 }
-                flushedUpTo = writtenUpTo;
+                if (openSegment != null) {
+                    WalSegments.sync(openSegment, method);
+                    syncCount.incrementAndGet();
+                }
             }
+            flushedUpTo = writtenUpTo;
         }
     }
 
@@ -627,8 +637,8 @@ public final class Xlog implements WalInsert {
      * anything.
      */
     boolean backgroundFlush() {
-        if (inRecovery) {
-            return false;
+        if (inRecovery || discarded()) {
+            return false; // after a crash the WAL writer idles until the postmaster stops it
         }
         long async = asyncXactLsn.get();
         if (async > flushedUpTo) {
@@ -776,8 +786,9 @@ public final class Xlog implements WalInsert {
         return start;
     }
 
-    /** UpdateControlFile. */
+    /** UpdateControlFile; refused once the shared memory is discarded. */
     synchronized void updateControlFile(ControlFileData data) {
+        CrashShutdown.check(shmem);
         try {
             ControlFile.write(dataDirectory, data);
             control = data;
