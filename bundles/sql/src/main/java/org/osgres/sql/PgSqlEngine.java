@@ -89,7 +89,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetWalInsert(WalInsert wal) {
-        services.setWal(null);
+        services.unsetWal(wal);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -99,7 +99,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetCheckpointRequest(CheckpointRequest checkpointer) {
-        services.setCheckpointer(null);
+        services.unsetCheckpointer(checkpointer);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -109,7 +109,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetRoleCatalog(RoleCatalog catalog) {
-        services.setRoleCatalog(null);
+        services.unsetRoleCatalog(catalog);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -119,7 +119,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetPasswordEncryption(PasswordEncryption encryption) {
-        services.setPasswordEncryption(null);
+        services.unsetPasswordEncryption(encryption);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -129,7 +129,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetBackendRegistry(BackendRegistry registry) {
-        services.setBackendRegistry(null);
+        services.unsetBackendRegistry(registry);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -139,7 +139,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetClientAuthentication(ClientAuthentication authentication) {
-        services.setClientAuthentication(null);
+        services.unsetClientAuthentication(authentication);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -149,7 +149,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetSystemCatalog(SystemCatalog catalog) {
-        services.setCatalog(null);
+        services.unsetCatalog(catalog);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -159,7 +159,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetHeapAccess(HeapAccess heap) {
-        services.setHeap(null);
+        services.unsetHeap(heap);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -169,7 +169,7 @@ public final class PgSqlEngine implements SqlEngine {
     }
 
     void unsetIndexAccess(IndexAccess indexes) {
-        services.setIndexAccess(null);
+        services.unsetIndexAccess(indexes);
     }
 
     @Override

@@ -42,16 +42,35 @@ public final class EngineServices {
     private volatile HeapAccess heap;
     private volatile IndexAccess indexes;
 
-    public void setCatalog(SystemCatalog catalog) {
+    public synchronized void setCatalog(SystemCatalog catalog) {
         this.catalog = catalog;
     }
 
-    public void setHeap(HeapAccess heap) {
+    /** A service going away: forgotten only if it is the one held (DS may bind its successor first). */
+    public synchronized void unsetCatalog(SystemCatalog catalog) {
+        if (this.catalog == catalog) {
+            this.catalog = null;
+        }
+    }
+
+    public synchronized void setHeap(HeapAccess heap) {
         this.heap = heap;
     }
 
-    public void setIndexAccess(IndexAccess indexes) {
+    public synchronized void unsetHeap(HeapAccess heap) {
+        if (this.heap == heap) {
+            this.heap = null;
+        }
+    }
+
+    public synchronized void setIndexAccess(IndexAccess indexes) {
         this.indexes = indexes;
+    }
+
+    public synchronized void unsetIndexAccess(IndexAccess indexes) {
+        if (this.indexes == indexes) {
+            this.indexes = null;
+        }
     }
 
     /** The system catalog, or null when no catalog bundle is installed (then only system views exist). */
@@ -82,20 +101,44 @@ public final class EngineServices {
         return indexes;
     }
 
-    public void setRoleCatalog(RoleCatalog roleCatalog) {
+    public synchronized void setRoleCatalog(RoleCatalog roleCatalog) {
         this.roleCatalog = roleCatalog;
     }
 
-    public void setPasswordEncryption(PasswordEncryption passwordEncryption) {
+    public synchronized void unsetRoleCatalog(RoleCatalog roleCatalog) {
+        if (this.roleCatalog == roleCatalog) {
+            this.roleCatalog = null;
+        }
+    }
+
+    public synchronized void setPasswordEncryption(PasswordEncryption passwordEncryption) {
         this.passwordEncryption = passwordEncryption;
     }
 
-    public void setBackendRegistry(BackendRegistry backendRegistry) {
+    public synchronized void unsetPasswordEncryption(PasswordEncryption passwordEncryption) {
+        if (this.passwordEncryption == passwordEncryption) {
+            this.passwordEncryption = null;
+        }
+    }
+
+    public synchronized void setBackendRegistry(BackendRegistry backendRegistry) {
         this.backendRegistry = backendRegistry;
     }
 
-    public void setClientAuthentication(ClientAuthentication clientAuthentication) {
+    public synchronized void unsetBackendRegistry(BackendRegistry backendRegistry) {
+        if (this.backendRegistry == backendRegistry) {
+            this.backendRegistry = null;
+        }
+    }
+
+    public synchronized void setClientAuthentication(ClientAuthentication clientAuthentication) {
         this.clientAuthentication = clientAuthentication;
+    }
+
+    public synchronized void unsetClientAuthentication(ClientAuthentication clientAuthentication) {
+        if (this.clientAuthentication == clientAuthentication) {
+            this.clientAuthentication = null;
+        }
     }
 
     public void addView(SystemView view) {
@@ -117,8 +160,14 @@ public final class EngineServices {
         return wal;
     }
 
-    public void setWal(WalInsert wal) {
+    public synchronized void setWal(WalInsert wal) {
         this.wal = wal;
+    }
+
+    public synchronized void unsetWal(WalInsert wal) {
+        if (this.wal == wal) {
+            this.wal = null;
+        }
     }
 
     /** The checkpointer (CHECKPOINT), or null when no checkpointer bundle is installed. */
@@ -126,8 +175,14 @@ public final class EngineServices {
         return checkpointer;
     }
 
-    public void setCheckpointer(CheckpointRequest checkpointer) {
+    public synchronized void setCheckpointer(CheckpointRequest checkpointer) {
         this.checkpointer = checkpointer;
+    }
+
+    public synchronized void unsetCheckpointer(CheckpointRequest checkpointer) {
+        if (this.checkpointer == checkpointer) {
+            this.checkpointer = null;
+        }
     }
 
     /** The role catalog; 58000-style failure when the auth bundle is not running. */
