@@ -15,6 +15,10 @@
 #        generation, for a server without COPY)
 #        TARGET=postgres bench/crash-tpcb.sh 20 1 8   (the same against PostgreSQL 15, for the
 #        recovery-time comparison; run as root it uses user pgref)
+#        MODE=panic bench/crash-tpcb.sh 20 1 8   (no kill -9: a backend PANICs in the middle of an
+#        insert and the server restarts itself in the same process, restart_after_crash; osgres
+#        through its heap-insert injection point, PostgreSQL through kill -ABRT of a backend; the
+#        time is then crash to ready)
 set -euo pipefail
 set -m
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,6 +51,10 @@ else
   SERVER=(./osgres server)
   USER_OPT=()
 fi
+MODE=${MODE:-kill}
+if [ "$MODE" = panic ] && [ "${TARGET:-osgres}" != postgres ]; then
+  export JAVA_TOOL_OPTIONS="-Dosgres.injection_points=heap-insert:crash_me ${JAVA_TOOL_OPTIONS:-}"
+fi
 start() {
   "${SERVER[@]}" -D "$TMP/data" -p "$PORT" -k "$TMP" -c max_connections=50 "${EXTRA[@]}" >> "$TMP/server.log" 2>&1 &
   server=$!
@@ -55,6 +63,28 @@ start() {
 q() { psql -X -q -At -h 127.0.0.1 -p "$PORT" "${USER_OPT[@]}" -d postgres -c "$1"; }
 start
 pgbench -i -q ${INIT_STEPS:+-I "$INIT_STEPS"} -s "$SCALE" -h 127.0.0.1 -p "$PORT" "${USER_OPT[@]}" postgres > "$TMP/init.log" 2>&1 || { cat "$TMP/init.log"; exit 1; }
+q "create table crash_me (k int)"
+
+# ends the server's life as MODE says and brings it back (a restart, or its own crash restart)
+crash() {
+  if [ "$MODE" != panic ]; then
+    kill -9 "$server"
+    wait "$server" 2>/dev/null || true
+    wait "$bench" 2>/dev/null || true   # pgbench ends when its connections break
+    start
+    return
+  fi
+  restarts=$(grep -c "reinitializing" "$TMP/server.log" || true)
+  if [ "${TARGET:-osgres}" = postgres ]; then
+    kill -ABRT "$(q "select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() limit 1")"
+  else
+    q "insert into crash_me values (1)" > /dev/null 2>&1 || true   # PANIC: error triggered for injection point heap-insert
+  fi
+  until [ "$(grep -c "reinitializing" "$TMP/server.log" || true)" -gt "$restarts" ]; do sleep 0.01; done
+  wait "$bench" 2>/dev/null || true
+  wait_ready "$PORT"
+  kill -0 "$server" || { echo "the server process exited"; exit 1; }
+}
 
 recoveries=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -64,10 +94,7 @@ for round in $(seq 1 "$ROUNDS"); do
   bench=$!
   sleep "$(python3 -c 'import random; print(round(random.uniform(1.0, 6.0), 2))')"
   t0=$(date +%s.%N)
-  kill -9 "$server"
-  wait "$server" 2>/dev/null || true
-  wait "$bench" 2>/dev/null || true   # pgbench ends when its connections break
-  start
+  crash
   t1=$(date +%s.%N)
   recoveries+=("$(echo "$t1 - $t0" | bc -l)")
   logged=$(cat "$TMP"/log/pgbench_log.* 2>/dev/null | grep -cv -e failed -e skipped || true)
@@ -83,4 +110,4 @@ for round in $(seq 1 "$ROUNDS"); do
   if [ "$status" != ok ]; then tail -50 "$TMP/server.log"; exit 1; fi
 done
 median=$(printf '%s\n' "${recoveries[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-echo "all $ROUNDS rounds passed; recovery (kill to ready) median ${median}s"
+echo "all $ROUNDS rounds passed; recovery ($MODE to ready) median ${median}s"
