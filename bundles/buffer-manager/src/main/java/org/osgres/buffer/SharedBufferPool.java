@@ -49,8 +49,8 @@ import org.osgres.api.buffer.ReadMode;
 import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
-import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.shmem.SharedRegion;
 import org.osgres.api.wal.WalFlush;
@@ -150,13 +150,7 @@ public final class SharedBufferPool implements BufferManager {
      * still holding this pool changes must not reach disk (PostgreSQL's backends are killed).
      */
     private void checkNotDiscarded() {
-        if (shmem.discarded()) {
-            throw new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
-                    .withSeverity(Severity.FATAL)
-                    .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
-                            + "because another server process exited abnormally and possibly corrupted shared memory.")
-                    .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
-        }
+        CrashShutdown.check(shmem);
     }
 
     // ---- pin and unpin ----

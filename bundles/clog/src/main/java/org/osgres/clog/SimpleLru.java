@@ -37,6 +37,7 @@ import java.util.function.BiPredicate;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.shmem.SharedRegion;
 import org.osgres.api.wal.WalFlush;
@@ -273,13 +274,7 @@ final class SimpleLru {
 
     /** Refuses a write once the shared memory is discarded: a backend still holding it must not write. */
     private void checkNotDiscarded() {
-        if (shmem.discarded()) {
-            throw new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
-                    .withSeverity(Severity.FATAL)
-                    .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
-                            + "because another server process exited abnormally and possibly corrupted shared memory.")
-                    .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
-        }
+        CrashShutdown.check(shmem);
     }
 
     /** PostgreSQL: SlruReportIOError. */

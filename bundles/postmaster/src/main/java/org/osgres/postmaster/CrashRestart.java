@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
-import org.osgres.api.error.SqlState;
 import org.osgres.api.session.LogContext;
+import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemoryReset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,11 +156,7 @@ final class CrashRestart {
 
     /** quickdie's message (sent as a WARNING, then the connection closes). */
     static PgException crashWarning() {
-        return new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
-                .withSeverity(Severity.WARNING)
-                .withDetail("The postmaster has commanded this server process to roll back the current transaction and "
-                        + "exit, because another server process exited abnormally and possibly corrupted shared memory.")
-                .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
+        return CrashShutdown.error(Severity.WARNING);
     }
 
     private static int parsePid(String s) {

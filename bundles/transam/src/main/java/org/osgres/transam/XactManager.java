@@ -33,7 +33,7 @@ import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
-import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.IsolationLevel;
@@ -123,11 +123,7 @@ public final class XactManager implements TransactionManager {
 
     /** The error of a write refused after a crash (PostgreSQL: quickdie's message in tcop/postgres.c). */
     static PgException crashShutdown() {
-        return new PgException(SqlState.CRASH_SHUTDOWN, "terminating connection because of crash of another server process")
-                .withSeverity(Severity.FATAL)
-                .withDetail("The postmaster has commanded this server process to roll back the current transaction and exit, "
-                        + "because another server process exited abnormally and possibly corrupted shared memory.")
-                .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
+        return CrashShutdown.error(Severity.FATAL);
     }
 
     /** How many xids the start found in progress and marked aborted. */

@@ -55,6 +55,7 @@ import org.osgres.api.config.Settings;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.error.SqlState;
+import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemory;
 import org.osgres.api.wal.ControlFileData;
 import org.osgres.api.wal.ControlFileData.CheckPoint;
