@@ -9,6 +9,8 @@ a scratch cluster in a temporary directory, and writes e2e/src/test/resources/go
   refused.txt   the ErrorResponse of a connection attempt while the crash recovery runs, and
                 of one while the server starts up after an immediate shutdown
   log-lines.txt the postmaster's lines about the crash, as shapes: numbers replaced by N
+  off.txt       with restart_after_crash=off: the postmaster's exit code, whether postmaster.pid
+                is left, and its LOG lines from the crash on (shapes)
 
 Usage: e2e/tools/record-crash-restart.py [--keep]
 """
@@ -120,7 +122,11 @@ def main():
                 print('the start was too quick to see a refusal; run again', file=sys.stderr)
                 break
         time.sleep(1)
+        as_pgref(PGBIN + '/pg_ctl', '-D', data, '-m', 'fast', 'stop')
+        off = restart_after_crash_off(data, sockfile, os.path.join(work, 'off.log'), opts)
         os.makedirs(OUT, exist_ok=True)
+        with open(os.path.join(OUT, 'off.txt'), 'w') as f:
+            f.write('\n'.join(off) + '\n')
         with open(os.path.join(OUT, 'warning.txt'), 'w') as f:
             f.write('\n'.join(warning) + '\n')
         with open(os.path.join(OUT, 'refused.txt'), 'w') as f:
@@ -139,6 +145,32 @@ def main():
                         PGBIN + '/pg_ctl', '-D', data, '-m', 'immediate', 'stop'], capture_output=True)
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def restart_after_crash_off(data, sockfile, log, opts):
+    """A postgres run with restart_after_crash=off whose backend aborts: exit code, pid file, LOG lines."""
+    with open(log, 'w') as out:
+        os.chmod(log, 0o666)
+        p = subprocess.Popen(['setpriv', '--reuid=pgref', '--regid=pgref', '--init-groups', PGBIN + '/postgres',
+                              '-D', data, *opts.split(), '-c', 'restart_after_crash=off'], stdout=out, stderr=out)
+    deadline = time.time() + 30
+    while True:
+        try:
+            victim = startup(sockfile)
+            if any(t == 'Z' for t, _ in messages(read_all(victim, 1.0))):
+                break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            raise SystemExit('postgres did not start')
+        time.sleep(0.1)
+    os.kill(read_pid(victim), 6)
+    code = p.wait(30)
+    lines = [m.group(1) for m in (re.search(r'\] ((LOG|DETAIL):  .*)$', l.rstrip('\n')) for l in open(log)) if m]
+    after = [re.sub(r'\d+', 'N', l) for l in lines[next(i for i, l in enumerate(lines) if 'terminated by signal' in l):]
+             if not l.startswith('DETAIL')]
+    pidfile = 'remains' if os.path.exists(os.path.join(data, 'postmaster.pid')) else 'removed'
+    return ['exit code %d' % code, 'postmaster.pid %s' % pidfile] + after
 
 
 def read_pid(s):

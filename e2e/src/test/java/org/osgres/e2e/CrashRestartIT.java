@@ -105,6 +105,44 @@ class CrashRestartIT {
         }
     }
 
+    /** restart_after_crash = off: the server exits with code 1 after the crash; the next start recovers. */
+    @Test
+    void withRestartAfterCrashOffTheServerExits() throws Exception {
+        List<String> golden = lines("off.txt");
+        try (OsgresServer s = OsgresServer.initdb()) {
+            s.startServer(Map.of("JAVA_TOOL_OPTIONS", "-Dosgres.injection_points=heap-insert:crash_me"),
+                    "restart_after_crash=off");
+            CatalogReady.await(s);
+            try (Connection c = s.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE kept (k int PRIMARY KEY)");
+                st.execute("INSERT INTO kept SELECT generate_series(1, 100)");
+                st.execute("CREATE TABLE crash_me (k int)");
+            }
+            try (RawConnection victim = new RawConnection(s.port(), 60_000)) {
+                assertEquals('Z', victim.login(s.user()).type());
+                if (OsgresServer.REFERENCE) {
+                    victim.query("SELECT pg_backend_pid()");
+                    Cmd.kill("ABRT", backendPid(victim));
+                } else {
+                    victim.query(VICTIM_SQL);
+                }
+                assertEquals(golden.get(0), "exit code " + s.awaitExit());
+            }
+            assertEquals(golden.get(1), "postmaster.pid " + (Files.exists(s.pidFile()) ? "remains" : "removed"));
+            List<String> shapes = s.logText().lines().map(CrashRestartIT::shape).filter(l -> l.startsWith("LOG:  "))
+                    .collect(Collectors.toList());
+            int at = shapes.indexOf(golden.get(2));
+            assertTrue(at >= 0, s.logText());
+            assertEquals(golden.subList(2, golden.size()), shapes.subList(at, Math.min(shapes.size(), at + golden.size() - 2)));
+
+            s.startServer();
+            try (Connection c = s.connect(); Statement st = c.createStatement()) {
+                assertEquals(100, count(st, "SELECT count(*) FROM kept"));
+                assertEquals(0, count(st, "SELECT count(*) FROM crash_me"));
+            }
+        }
+    }
+
     /** A kill -9 leaves a lot of WAL; while redo runs the port is open and says "starting up". */
     @Test
     void connectionsDuringStartupRecoveryAreRefusedWithStartingUp() throws Exception {

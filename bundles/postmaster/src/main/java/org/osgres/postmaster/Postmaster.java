@@ -289,6 +289,7 @@ public final class Postmaster {
                 state = State.STOPPING;
             }
             stopResources();
+            LOG.info("database system is shut down");
             Runtime.getRuntime().halt(1);
         }
     }
