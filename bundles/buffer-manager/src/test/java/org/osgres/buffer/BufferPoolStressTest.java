@@ -37,48 +37,34 @@ class BufferPoolStressTest {
             SharedBufferPoolTest.appendBlock(bm, REL, i); // block number at byte 100, counter at 200
         }
         AtomicLong increments = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
+        concurrently(Thread.ofVirtual().name("stress-", 0), t -> {
             boolean writer = t % 4 != 3;
-            threads.add(Thread.ofVirtual().name("stress-" + t).start(() -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < OPS; i++) {
+                long block = rnd.nextInt(BLOCKS);
+                int b = bm.pin(REL, ForkNumber.MAIN, block);
                 try {
-                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                    for (int i = 0; i < OPS; i++) {
-                        long block = rnd.nextInt(BLOCKS);
-                        int b = bm.pin(REL, ForkNumber.MAIN, block);
-                        try {
-                            if (writer) {
-                                bm.lockExclusive(b);
-                            } else {
-                                bm.lockShared(b);
-                            }
-                            ByteBuffer p = bm.page(b);
-                            if (p.getLong(100) != block || bm.blockNumber(b) != block) {
-                                throw new AssertionError("block " + block + " holds " + p.getLong(100));
-                            }
-                            if (writer) {
-                                p.putLong(200, p.getLong(200) + 1);
-                                Page.setLsn(p, Page.lsn(p) + 1);
-                                bm.markDirty(b);
-                                increments.incrementAndGet();
-                            }
-                            bm.unlock(b);
-                        } finally {
-                            bm.unpin(b);
-                        }
+                    if (writer) {
+                        bm.lockExclusive(b);
+                    } else {
+                        bm.lockShared(b);
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+                    ByteBuffer p = bm.page(b);
+                    if (p.getLong(100) != block || bm.blockNumber(b) != block) {
+                        throw new AssertionError("block " + block + " holds " + p.getLong(100));
+                    }
+                    if (writer) {
+                        p.putLong(200, p.getLong(200) + 1);
+                        Page.setLsn(p, Page.lsn(p) + 1);
+                        bm.markDirty(b);
+                        increments.incrementAndGet();
+                    }
+                    bm.unlock(b);
+                } finally {
+                    bm.unpin(b);
                 }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
+            }
+        });
         assertEquals(increments.get(), sumOfCounters(bm));
         assertTrue(bm.stats().reads() > OPS, "pages were evicted and read back: " + bm.stats());
         bm.deactivate();
@@ -104,44 +90,67 @@ class BufferPoolStressTest {
             SharedBufferPoolTest.appendBlock(bm, other, i);
         }
         AtomicLong increments = new AtomicLong();
+        concurrently(Thread.ofPlatform().name("extend-", 0), t -> {
+            int role = t % 4; // 0 extends, 1 and 2 add to the last page, 3 reads other blocks (evictions)
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < OPS; i++) {
+                if (role == 3) {
+                    int b = bm.pin(other, ForkNumber.MAIN, rnd.nextInt(64));
+                    bm.unpin(b);
+                    continue;
+                }
+                int b;
+                if (role == 0) {
+                    b = bm.extend(REL, ForkNumber.MAIN);
+                } else {
+                    long n = bm.nblocks(REL, ForkNumber.MAIN);
+                    if (n == 0) {
+                        continue;
+                    }
+                    b = bm.pin(REL, ForkNumber.MAIN, n - 1);
+                }
+                try {
+                    bm.lockExclusive(b);
+                    ByteBuffer p = bm.page(b);
+                    if (Page.isNew(p)) {
+                        Page.init(p, 0);
+                        p.putLong(100, bm.blockNumber(b));
+                    }
+                    p.putLong(200, p.getLong(200) + 1);
+                    bm.markDirty(b);
+                    increments.incrementAndGet();
+                    bm.unlock(b);
+                } finally {
+                    bm.unpin(b);
+                }
+            }
+        });
+        long sum = 0;
+        long nblocks = bm.nblocks(REL, ForkNumber.MAIN);
+        for (int i = 0; i < nblocks; i++) {
+            int b = bm.pin(REL, ForkNumber.MAIN, i);
+            bm.lockShared(b);
+            sum += bm.page(b).getLong(200);
+            bm.unlock(b);
+            bm.unpin(b);
+        }
+        assertEquals(increments.get(), sum, "additions to the relation's pages, over " + nblocks + " blocks");
+    }
+
+    /** One thread's work; t is its number. */
+    interface Body {
+        void run(int t) throws Exception;
+    }
+
+    /** Runs THREADS threads of the builder's kind and waits for all; the first failure fails the test. */
+    static void concurrently(Thread.Builder builder, Body body) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            int role = t % 4; // 0 extends, 1 and 2 add to the last page, 3 reads other blocks (evictions)
-            threads.add(Thread.ofPlatform().name("extend-" + t).start(() -> {
+            int me = t;
+            threads.add(builder.start(() -> {
                 try {
-                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                    for (int i = 0; i < OPS; i++) {
-                        if (role == 3) {
-                            int b = bm.pin(other, ForkNumber.MAIN, rnd.nextInt(64));
-                            bm.unpin(b);
-                            continue;
-                        }
-                        int b;
-                        if (role == 0) {
-                            b = bm.extend(REL, ForkNumber.MAIN);
-                        } else {
-                            long n = bm.nblocks(REL, ForkNumber.MAIN);
-                            if (n == 0) {
-                                continue;
-                            }
-                            b = bm.pin(REL, ForkNumber.MAIN, n - 1);
-                        }
-                        try {
-                            bm.lockExclusive(b);
-                            ByteBuffer p = bm.page(b);
-                            if (Page.isNew(p)) {
-                                Page.init(p, 0);
-                                p.putLong(100, bm.blockNumber(b));
-                            }
-                            p.putLong(200, p.getLong(200) + 1);
-                            bm.markDirty(b);
-                            increments.incrementAndGet();
-                            bm.unlock(b);
-                        } finally {
-                            bm.unpin(b);
-                        }
-                    }
+                    body.run(me);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -153,16 +162,6 @@ class BufferPoolStressTest {
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
         }
-        long sum = 0;
-        long nblocks = bm.nblocks(REL, ForkNumber.MAIN);
-        for (int i = 0; i < nblocks; i++) {
-            int b = bm.pin(REL, ForkNumber.MAIN, i);
-            bm.lockShared(b);
-            sum += bm.page(b).getLong(200);
-            bm.unlock(b);
-            bm.unpin(b);
-        }
-        assertEquals(increments.get(), sum, "additions to the relation's pages, over " + nblocks + " blocks");
     }
 
     private static long sumOfCounters(SharedBufferPool bm) {
