@@ -115,7 +115,7 @@ class CrashRestartIT {
             CatalogReady.await(s);
             try (Connection c = s.connect(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE kept (k int PRIMARY KEY)");
-                st.execute("INSERT INTO kept SELECT generate_series(1, 100)");
+                st.execute("INSERT INTO kept SELECT g FROM generate_series(1, 100) g");
                 st.execute("CREATE TABLE crash_me (k int)");
             }
             try (RawConnection victim = new RawConnection(s.port(), 60_000)) {
