@@ -84,4 +84,59 @@ class WalIT {
             assertEquals(DB_SHUTDOWNED, controlState(data));
         }
     }
+
+    /** The file of a relation of the current database (base/&lt;db oid&gt;/&lt;relfilenode&gt;). */
+    static Path relationFile(OsgresServer s, Statement st, String relname) throws Exception {
+        try (ResultSet rs = st.executeQuery("SELECT d.oid, c.relfilenode FROM pg_database d, pg_class c"
+                + " WHERE d.datname = current_database() AND c.relname = '" + relname + "'")) {
+            assertTrue(rs.next(), relname + " is in pg_class");
+            return s.dataDir().resolve("base/" + rs.getLong(1) + "/" + rs.getLong(2));
+        }
+    }
+
+    /**
+     * A committed DROP TABLE and a rolled-back CREATE TABLE leave no file behind after kill -9:
+     * recovery replays the WAL that wrote the files, and then the commit or abort record that
+     * lists them removes them again (xl_xact_relfilenodes).
+     */
+    @Test
+    void droppedAndRolledBackTablesLeaveNoFilesAfterACrash() throws Exception {
+        try (OsgresServer s = OsgresServer.initdb()) {
+            s.startServer();
+            Path dropped;
+            Path dropIndex;
+            Path rolledBack;
+            try (Connection c = s.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE gone (k int PRIMARY KEY, v text)");
+                st.execute("INSERT INTO gone SELECT g, 'row ' || g FROM generate_series(1, 2000) g");
+                dropped = relationFile(s, st, "gone");
+                dropIndex = relationFile(s, st, "gone_pkey");
+                st.execute("CREATE TABLE kept (k int)");
+                st.execute("INSERT INTO kept VALUES (1), (2)");
+                assertTrue(Files.exists(dropped));
+                st.execute("DROP TABLE gone");
+                st.execute("BEGIN");
+                st.execute("CREATE TABLE never (k int)");
+                st.execute("INSERT INTO never SELECT g FROM generate_series(1, 2000) g");
+                rolledBack = relationFile(s, st, "never");
+                st.execute("ROLLBACK");
+                st.execute("INSERT INTO kept VALUES (3)"); // its commit flushes the abort record too
+            }
+            assertFalse(Files.exists(dropped), "DROP TABLE removed the file at commit");
+            assertFalse(Files.exists(rolledBack), "ROLLBACK removed the new table's file");
+            Cmd.kill("KILL", s.pid());
+            s.awaitExit();
+            Files.deleteIfExists(s.pidFile());
+            s.startServer();
+            try (Connection c = s.connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM kept")) {
+                assertTrue(rs.next());
+                assertEquals(3, rs.getLong(1));
+            }
+            assertTrue(s.logTextQuiet().contains("automatic recovery in progress"), () -> s.logText());
+            assertFalse(Files.exists(dropped), "the dropped table's file after recovery");
+            assertFalse(Files.exists(dropIndex), "the dropped table's index file after recovery");
+            assertFalse(Files.exists(rolledBack), "the rolled-back table's file after recovery");
+        }
+    }
 }

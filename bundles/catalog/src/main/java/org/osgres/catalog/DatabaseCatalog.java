@@ -58,9 +58,26 @@ final class DatabaseCatalog implements RelationCatalog {
 
     /** What one transaction changed in this database's catalog (PendingRelDelete and its invalidations). */
     static final class Pending {
+        private final Transaction tx;
         CatalogState state;
         final List<RelFileLocator> dropOnCommit = new ArrayList<>();
         final List<RelFileLocator> dropOnAbort = new ArrayList<>();
+
+        Pending(Transaction tx) {
+            this.tx = tx;
+        }
+
+        /** RelationDropStorage: the files go when the transaction commits, and its commit record says so. */
+        void dropOnCommit(RelFileLocator rel) {
+            dropOnCommit.add(rel);
+            tx.logStorageDrop(rel, true);
+        }
+
+        /** RelationCreateStorage's pending delete: the new files go if the transaction aborts. */
+        void dropOnAbort(RelFileLocator rel) {
+            dropOnAbort.add(rel);
+            tx.logStorageDrop(rel, false);
+        }
     }
 
     DatabaseCatalog(CatalogContext ctx, int dbOid) {
@@ -109,7 +126,7 @@ final class DatabaseCatalog implements RelationCatalog {
      */
     Pending pending(Transaction tx) {
         Pending p = pending.computeIfAbsent(tx, t -> {
-            Pending np = new Pending();
+            Pending np = new Pending(t);
             t.onEnd(committedTx -> atEndOfTransaction(t, np, committedTx));
             return np;
         });

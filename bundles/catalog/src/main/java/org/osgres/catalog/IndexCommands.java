@@ -118,7 +118,7 @@ final class IndexCommands {
             ctx.update(catalog(CatalogTables.PG_CLASS), tx, cls, v);
         }
         RelFileLocator loc = RelFileLocator.of(db.dbOid, oid);
-        p.dropOnAbort.add(loc);
+        p.dropOnAbort(loc);
         IndexRelation ir = new IndexRelation(loc, oid, name, t.heap(), spec.columns(), new TupleDesc(keyAtts), unique,
                 IndexRelation.DEFAULT_FILLFACTOR);
         IndexAccess ia = ctx.indexAccess();

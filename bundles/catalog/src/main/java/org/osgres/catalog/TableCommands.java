@@ -79,7 +79,7 @@ final class TableCommands {
             }
         }
         RelFileLocator loc = RelFileLocator.of(db.dbOid, oid);
-        p.dropOnAbort.add(loc);
+        p.dropOnAbort(loc);
         ctx.heap().createStorage(Relation.of(loc, oid, spec.name(), new org.osgres.api.heap.TupleDesc(atts)));
         db.changed(tx);
         return db.state(tx).tableInfo(oid);
@@ -119,7 +119,7 @@ final class TableCommands {
         for (IndexInfo ix : t.indexes()) {
             deleteRelationRows(tx, s, ix.oid());
             ctx.delete(catalog(CatalogTables.PG_INDEX), tx, s.indexes.get(ix.oid()));
-            p.dropOnCommit.add(ix.index().locator());
+            p.dropOnCommit(ix.index().locator());
         }
         for (Row con : s.constraintsOf.getOrDefault(relOid, List.of())) {
             ctx.delete(catalog(CatalogTables.PG_CONSTRAINT), tx, con);
@@ -128,7 +128,7 @@ final class TableCommands {
             ctx.delete(catalog(CatalogTables.PG_ATTRDEF), tx, def);
         }
         deleteRelationRows(tx, s, relOid);
-        p.dropOnCommit.add(t.heap().locator());
+        p.dropOnCommit(t.heap().locator());
         db.changed(tx);
         return notices;
     }
@@ -170,8 +170,8 @@ final class TableCommands {
         v[CatalogTables.RELFILENODE] = relfilenode;
         ctx.update(catalog(CatalogTables.PG_CLASS), tx, cls, v);
         RelFileLocator loc = RelFileLocator.of(db.dbOid, relfilenode);
-        p.dropOnAbort.add(loc);
-        p.dropOnCommit.add(RelFileLocator.of(db.dbOid, cls.i(CatalogTables.RELFILENODE)));
+        p.dropOnAbort(loc);
+        p.dropOnCommit(RelFileLocator.of(db.dbOid, cls.i(CatalogTables.RELFILENODE)));
         return loc;
     }
 }

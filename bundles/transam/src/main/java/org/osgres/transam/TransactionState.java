@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
@@ -45,6 +46,9 @@ final class TransactionState implements Transaction {
     private final Map<Long, Integer> comboLookup = new HashMap<>();
     /** RegisterXactCallback: run at the end, before the locks go. */
     private final List<EndCallback> endCallbacks = new ArrayList<>();
+    /** smgr's pending deletes, for the commit record and for the abort record. */
+    private final List<RelFileLocator> dropsAtCommit = new ArrayList<>();
+    private final List<RelFileLocator> dropsAtAbort = new ArrayList<>();
 
     private volatile State state = State.IN_PROGRESS;
     private volatile int xid = TransactionIds.INVALID;
@@ -253,7 +257,7 @@ final class TransactionState implements Transaction {
             } else {
                 // RecordTransactionAbort: the record is not flushed; a crash before it reaches disk
                 // leaves the xid in progress, which the next start treats as aborted just the same
-                manager.xactWal().logAbort(x);
+                manager.xactWal().logAbort(x, dropsAtAbort);
                 manager.commitLog().setStatus(x, status, 0);
             }
         }
@@ -262,6 +266,8 @@ final class TransactionState implements Transaction {
         runEndCallbacks(newState == State.COMMITTED);
         manager.lockManager().releaseAll(proc, new ArrayList<>(localLocks.keySet()));
         localLocks.clear();
+        dropsAtCommit.clear();
+        dropsAtAbort.clear();
         comboCids.clear();
         comboLookup.clear();
         snapshot = null;
@@ -280,7 +286,7 @@ final class TransactionState implements Transaction {
         // a checkpoint whose redo point falls after the record must not write the commit log
         // before the bit is set (DELAY_CHKPT_START)
         try (var delay = wal.delayCheckpoint()) {
-            long lsn = wal.logCommit(x);
+            long lsn = wal.logCommit(x, dropsAtCommit);
             boolean sync = waits.synchronousCommit();
             if (sync) {
                 wal.flush(lsn);
@@ -295,6 +301,12 @@ final class TransactionState implements Transaction {
     public void onEnd(EndCallback callback) {
         checkInProgress();
         endCallbacks.add(callback);
+    }
+
+    @Override
+    public void logStorageDrop(RelFileLocator rel, boolean atCommit) {
+        checkInProgress();
+        (atCommit ? dropsAtCommit : dropsAtAbort).add(rel);
     }
 
     private void runEndCallbacks(boolean committed) {

@@ -10,6 +10,11 @@
  * carrying an xid advances the next xid past it (the wal bundle's StartupXLog does that for every
  * record).
  *
+ * A record that lists relations (xl_xact_relfilenodes: dropped by a committed DROP or TRUNCATE,
+ * created by an aborted CREATE) has their buffers forgotten and their files removed once the
+ * status is set (xact_redo_commit's DropRelationsAllBuffers and smgrdounlinkall): the WAL before
+ * the record may have made the files again, since redo recreates a missing file it writes to.
+ *
  * A component of its own, with no reference to the transaction manager, so that recovery can
  * use it while nothing else is up.
  *
@@ -19,10 +24,13 @@
 package org.osgres.transam;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgres.api.buffer.BufferManager;
+import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.error.PgException;
@@ -33,10 +41,12 @@ import org.osgres.api.wal.WalRedo;
 public final class XactRedo implements WalRedo {
     private static final int[] NO_SUBXIDS = {};
     private final CommitLog clog;
+    private final BufferManager buffers;
 
     @Activate
-    public XactRedo(@Reference CommitLog clog) {
+    public XactRedo(@Reference CommitLog clog, @Reference BufferManager buffers) {
         this.clog = clog;
+        this.buffers = buffers;
     }
 
     @Override
@@ -52,10 +62,13 @@ public final class XactRedo implements WalRedo {
     @Override
     public void redo(WalRecord record, long startLsn, long lsn) {
         int xid = record.xid();
-        switch (record.rmgrInfo()) {
+        switch (XactWal.opcode(record)) {
             case XactWal.XLOG_XACT_COMMIT -> setStatus(xid, XidStatus.COMMITTED);
             case XactWal.XLOG_XACT_ABORT -> setStatus(xid, XidStatus.ABORTED);
             default -> throw new IllegalStateException("xact_redo: unknown op code " + record.rmgrInfo());
+        }
+        for (RelFileLocator rel : XactWal.droppedRelations(record)) {
+            buffers.dropRelation(rel);
         }
     }
 
@@ -73,6 +86,15 @@ public final class XactRedo implements WalRedo {
     public String describe(WalRecord record) {
         long micros = XactWal.timeOf(record);
         Instant t = Instant.ofEpochSecond(XactWal.POSTGRES_EPOCH_SECONDS).plusNanos(micros * 1000);
-        return (record.rmgrInfo() == XactWal.XLOG_XACT_COMMIT ? "COMMIT " : "ABORT ") + t;
+        StringBuilder b = new StringBuilder(XactWal.opcode(record) == XactWal.XLOG_XACT_COMMIT ? "COMMIT " : "ABORT ")
+                .append(t);
+        List<RelFileLocator> rels = XactWal.droppedRelations(record);
+        if (!rels.isEmpty()) {
+            b.append("; rels:");
+            for (RelFileLocator r : rels) {
+                b.append(' ').append(r);
+            }
+        }
+        return b.toString();
     }
 }

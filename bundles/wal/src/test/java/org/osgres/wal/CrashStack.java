@@ -71,7 +71,7 @@ final class CrashStack {
         startup.addRedo(new HeapRedo(rb));
         startup.addRedo(new HeapRedo.Heap2Redo(rb));
         startup.addRedo(new BtreeRedo(rb));
-        startup.addRedo(new XactRedo(clog));
+        startup.addRedo(new XactRedo(clog, buffers));
         startup.addRedo(clog);
         startup.addRedo(new SmgrRedo(buffers));
         this.recovery = startup.recover();

@@ -1,6 +1,7 @@
 package org.osgres.api.xact;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.osgres.api.buffer.RelFileLocator;
 import org.osgres.api.error.PgException;
 
 /**
@@ -112,6 +113,18 @@ public interface Transaction {
      * @since 1.1
      */
     void onEnd(EndCallback callback);
+
+    /**
+     * Lists a relation's files in this transaction's commit record ({@code atCommit}) or abort
+     * record (PostgreSQL: smgrGetPendingDeletes into xl_xact_relfilenodes), so that redo removes
+     * them again after a crash: files dropped by a committed DROP or TRUNCATE, or created by an
+     * aborted CREATE, that the WAL before the record would otherwise bring back. Removing the files
+     * at the end stays the caller's work ({@link #onEnd}); this only logs them. Nothing is logged
+     * for a transaction without an xid.
+     *
+     * @since 1.3
+     */
+    void logStorageDrop(RelFileLocator rel, boolean atCommit);
 
     /** What {@link #onEnd} calls. */
     @FunctionalInterface

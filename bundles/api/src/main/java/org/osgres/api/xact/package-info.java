@@ -4,7 +4,7 @@
  * isolation levels, heavyweight locks with deadlock detection, waiting for a transaction to end.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.osgres.api.xact;
 
 import org.osgi.annotation.bundle.Export;
