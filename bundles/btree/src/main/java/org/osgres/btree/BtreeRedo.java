@@ -3,9 +3,9 @@
  * btree_xlog_insert, btree_xlog_split, btree_xlog_newroot, btree_xlog_vacuum;
  * rmgrdesc/nbtdesc.c).
  *
- * Inserts put the item at the logged offset, vacuum deletes the logged offsets; splits and new
- * roots carry images of every page they touched, which RedoBuffers restores. A page already at
- * or past the record's LSN is left alone.
+ * Inserts put the item at the logged offset; VACUUM deletes the logged offsets and clears
+ * BTP_HAS_GARBAGE; splits and new roots carry images of every page they touched, which
+ * RedoBuffers restores. A page already at or past the record's LSN is left alone.
  *
  * Entry points: redo(), describe().
  * See also: BtreeWal -- the records.
@@ -78,6 +78,7 @@ public final class BtreeRedo implements WalRedo {
                     offsets[i] = BtreeWal.u16(data, 2 * i);
                 }
                 BtreePage.deleteItems(page, offsets, n);
+                BtreePage.setFlags(page, BtreePage.flags(page) & ~BtreePage.BTP_HAS_GARBAGE);
             }
             default -> throw new IllegalStateException("btree_redo: record 0x" + Integer.toHexString(info)
                     + " without the page image it needs");

@@ -1,7 +1,7 @@
 /*
  * BtreeWal: the btree's WAL records (PostgreSQL: access/nbtree/nbtinsert.c's XLogInsert calls in
- * _bt_insertonpg, _bt_split, _bt_newroot; nbtpage.c _bt_delitems_vacuum; nbtsort.c's log_newpage
- * of built pages; access/nbtxlog.h).
+ * _bt_insertonpg, _bt_split, _bt_newroot; nbtpage.c _bt_delitems_vacuum;
+ * nbtsort.c's log_newpage of built pages; access/nbtxlog.h).
  *
  * Record kinds are PostgreSQL's info codes of RM_BTREE_ID:
  * <pre>
@@ -11,6 +11,8 @@
  *   XLOG_BTREE_NEWROOT               images of the new root and the metapage
  *   XLOG_BTREE_VACUUM                block 0 data: the deleted offsets, u16 each (redo: deleteItems)
  * </pre>
+ * XLOG_BTREE_VACUUM clears BTP_HAS_GARBAGE, in redo too. LP_DEAD marks are hints, not logged:
+ * after redo a page may lack some, and a page image taken later may carry them; both are true.
  * Built pages and the empty metapage of a new index are XLOG_FPI records (log_newpage), the XLOG
  * resource manager's, after an XLOG_SMGR_CREATE / _TRUNCATE for the file.
  *
@@ -20,8 +22,9 @@
  * A crash in between leaves the mark; the next write descent through the page finishes the
  * split (BtreeInsert.finishSplit); searches find the right half through the right-link meanwhile.
  *
- * Entry points: logInsert(), logImages(), logVacuum(), logNewPage(), smgrCreate(), smgrTruncate().
- * See also: BtreeRedo -- the replay; BtreeInsert, BtreeSort, BtreeVacuum.
+ * Entry points: logInsert(), logImages(), logDeletedItems(), logNewPage(), smgrCreate(),
+ * smgrTruncate().
+ * See also: BtreeRedo -- the replay; BtreeInsert, BtreeSort, BtreeVacuum, BtreeDelete.
  */
 package org.osgres.btree;
 
@@ -81,8 +84,11 @@ final class BtreeWal {
         }
     }
 
-    /** XLOG_BTREE_VACUUM: the offsets deleteItems just removed from the locked page. */
-    void logVacuum(RelFileLocator rel, int buffer, int[] offsets, int n) {
+    /**
+     * XLOG_BTREE_VACUUM ({@code info}): the offsets deleteItems just removed
+     * from the locked page.
+     */
+    void logDeletedItems(RelFileLocator rel, int info, int buffer, int[] offsets, int n) {
         if (wal == null) {
             return;
         }
@@ -92,7 +98,7 @@ final class BtreeWal {
             data[2 * i + 1] = (byte) (offsets[i] >>> 8);
         }
         ByteBuffer page = buffers.page(buffer);
-        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_BTREE_ID, XLOG_BTREE_VACUUM)
+        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_BTREE_ID, info)
                 .block(0, rel, ForkNumber.MAIN, buffers.blockNumber(buffer), page, data).build());
         Page.setLsn(page, lsn);
     }

@@ -16,7 +16,8 @@ import org.osgres.api.index.IndexRelation;
  * amcheck's bt_index_check, reduced: every level from its leftmost page along the right-links,
  * sibling links agree, items strictly ascending by (key, heap TID), each high key above its page's
  * items and at or below the right sibling's first key, each downlink's child at the level below
- * with a first key at or above the downlink's key. Returns the leaf tuples' count.
+ * with a first key at or above the downlink's key; LP_DEAD only on leaf data items, and only on a
+ * page with BTP_HAS_GARBAGE. Returns the leaf tuples' count, LP_DEAD ones included.
  */
 final class BtreeChecker {
     private BtreeChecker() {
@@ -43,6 +44,12 @@ final class BtreeChecker {
                 assertEquals(level == 0, BtreePage.isLeaf(page));
                 int first = BtreePage.firstDataKey(page);
                 int max = Page.maxOffsetNumber(page);
+                for (int off = 1; off <= max; off++) {
+                    if (BtreePage.isItemDead(page, off)) {
+                        assertTrue(level == 0 && off >= first, "LP_DEAD on a leaf data item only: block " + blk + " offset " + off);
+                        assertTrue(BtreePage.hasGarbage(page), "LP_DEAD item without BTP_HAS_GARBAGE at block " + blk);
+                    }
+                }
                 if (lastKey != null && first <= max && level == 0) {
                     // the previous page's high key is at or below this page's first key (equal until VACUUM deletes it)
                     assertTrue(cmp(index, lastKey, BtreePage.itemBytes(page, first)) <= 0, "high key of the page left of " + blk);
@@ -134,5 +141,26 @@ final class BtreeChecker {
             blk = BtreePage.next(page);
         }
         return keys;
+    }
+
+    /** The leaf items marked LP_DEAD, and the leaves with BTP_HAS_GARBAGE: {dead items, pages}. */
+    static int[] deadItems(BtreeFixture f, IndexRelation index) {
+        int[] counts = new int[2];
+        BtreeSearch search = new BtreeSearch(f.buffers);
+        int buffer = search.leftmostLeaf(index);
+        if (buffer == 0) {
+            return counts;
+        }
+        int blk = (int) f.buffers.blockNumber(buffer);
+        search.release(buffer);
+        while (blk != BtreePage.P_NONE) {
+            ByteBuffer page = copyOf(f, index, blk);
+            for (int off = BtreePage.firstDataKey(page); off <= Page.maxOffsetNumber(page); off++) {
+                counts[0] += BtreePage.isItemDead(page, off) ? 1 : 0;
+            }
+            counts[1] += BtreePage.hasGarbage(page) ? 1 : 0;
+            blk = BtreePage.next(page);
+        }
+        return counts;
     }
 }
