@@ -13,7 +13,7 @@
  * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
  * scans, array keys (= ANY), index-only scans, the fast root, bottom-up deletion, a build sort
  * that spills to disk. Entries whose rows are dead to all are marked LP_DEAD by scans and unique
- * checks (kill_prior_tuple, BtreeDelete) and skipped from then on.
+ * checks (kill_prior_tuple) and removed before a leaf would split (BtreeDelete).
  * WAL: BtreeWal's records, replayed by BtreeRedo.
  *
  * Entry points: the IndexAccess interface.
@@ -59,7 +59,7 @@ public final class BtreeAccessMethod implements IndexAccess {
         this.heap = heap;
         this.wal = new BtreeWal(wal, buffers);
         this.search = new BtreeSearch(buffers, this.wal);
-        this.deleter = new BtreeDelete(search);
+        this.deleter = new BtreeDelete(search, this.wal);
         this.inserter = new BtreeInsert(search, heap, this.wal, deleter);
         this.search.setSplitFinisher(inserter::finishSplit);
         this.sorter = new BtreeSort(buffers, heap, this.wal);

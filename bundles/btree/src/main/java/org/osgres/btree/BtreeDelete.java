@@ -1,6 +1,7 @@
 /*
- * BtreeDelete: LP_DEAD hints on leaf items (PostgreSQL: access/nbtree/nbtutils.c _bt_killitems;
- * nbtinsert.c _bt_check_unique's marking).
+ * BtreeDelete: LP_DEAD hints on leaf items and their removal (PostgreSQL: access/nbtree/nbtutils.c
+ * _bt_killitems; nbtinsert.c _bt_check_unique's marking and _bt_delete_or_dedup_one_page's
+ * LP_DEAD pass, without bottom-up deletion or deduplication; nbtpage.c _bt_delitems_delete).
  *
  * kill_prior_tuple: a scan whose heap fetch finds an entry's tuple dead to every transaction
  * (IndexFetch's all_dead) remembers the entry's heap TID and offset. Before the scan leaves the
@@ -22,9 +23,14 @@
  * The second fetch costs a heap look-up per entry once: marked entries are never fetched again.
  * _bt_check_unique marks under its lock right after its fetch, the same way.
  *
- * Entry points: killItems(), markDeadLocked().
- * See also: BtreeScan -- collects the killed items; BtreeInsert -- _bt_check_unique;
- * BtreeVacuum -- removes LP_DEAD items; HeapIndexFetch -- all_dead.
+ * Deletion: an insert that finds its leaf full with BTP_HAS_GARBAGE set first removes the LP_DEAD
+ * items (deleteDeadItems) under the exclusive lock it holds, logs XLOG_BTREE_DELETE, clears the
+ * flag, and splits only if the item still does not fit. A scan that copied such an entry's TID
+ * holds only the TID (and a pin), and no snapshot sees that tuple.
+ *
+ * Entry points: killItems(), markDeadLocked(), deleteDeadItems().
+ * See also: BtreeScan -- collects the killed items; BtreeInsert -- _bt_check_unique, the
+ * deletion before a split; BtreeVacuum -- removes the rest; HeapIndexFetch -- all_dead.
  */
 package org.osgres.btree;
 
@@ -34,6 +40,7 @@ import java.util.List;
 import org.osgres.api.buffer.Page;
 import org.osgres.api.heap.IndexFetch;
 import org.osgres.api.heap.ItemPointer;
+import org.osgres.api.index.IndexRelation;
 
 final class BtreeDelete {
     /** BTScanPosItem: an item a scan copied from a leaf: its heap TID and where it was. */
@@ -41,9 +48,11 @@ final class BtreeDelete {
     }
 
     private final BtreeSearch search;
+    private final BtreeWal wal;
 
-    BtreeDelete(BtreeSearch search) {
+    BtreeDelete(BtreeSearch search, BtreeWal wal) {
         this.search = search;
+        this.wal = wal;
     }
 
     /**
@@ -103,5 +112,31 @@ final class BtreeDelete {
         if ((flags & BtreePage.BTP_HAS_GARBAGE) == 0) {
             BtreePage.setFlags(page, flags | BtreePage.BTP_HAS_GARBAGE);
         }
+    }
+
+    /**
+     * _bt_delitems_delete for the LP_DEAD items of the exclusively locked leaf: removes them,
+     * clears BTP_HAS_GARBAGE, logs XLOG_BTREE_DELETE. Returns how many were removed.
+     */
+    int deleteDeadItems(IndexRelation index, int buffer) {
+        var buffers = search.buffers();
+        ByteBuffer page = buffers.page(buffer);
+        int maxoff = Page.maxOffsetNumber(page);
+        int[] deletable = new int[maxoff];
+        int n = 0;
+        for (int off = BtreePage.firstDataKey(page); off <= maxoff; off++) {
+            if (BtreePage.isItemDead(page, off)) {
+                deletable[n++] = off;
+            }
+        }
+        BtreePage.setFlags(page, BtreePage.flags(page) & ~BtreePage.BTP_HAS_GARBAGE);
+        if (n == 0) {
+            buffers.markDirtyHint(buffer); // a stale flag (a torn write kept it): a hint either way
+            return 0;
+        }
+        BtreePage.deleteItems(page, deletable, n);
+        buffers.markDirty(buffer);
+        wal.logDeletedItems(index.locator(), BtreeWal.XLOG_BTREE_DELETE, buffer, deletable, n);
+        return n;
     }
 }

@@ -13,7 +13,9 @@
  * first page's lock to check, cannot get past before the entry is in.
  *
  * Equal items marked LP_DEAD are skipped by the unique check; one whose row the dirty fetch finds
- * dead to every transaction is marked so (BtreeDelete.markDeadLocked).
+ * dead to every transaction is marked so (BtreeDelete.markDeadLocked). A leaf too full for the new
+ * item loses its LP_DEAD items first when BTP_HAS_GARBAGE says it may have some
+ * (BtreeDelete.deleteDeadItems, _bt_delete_or_dedup_one_page), and splits only if that is not enough.
  *
  * A full page splits: a new right page (extend), the items shared by space (the rightmost leaf
  * keeps fillfactor percent on the left, as nbtsplitloc.c does for ascending inserts), the left
@@ -91,6 +93,9 @@ final class BtreeInsert {
                     stepRightForInsert(index, key, pos);
                 }
                 ByteBuffer page = search.buffers().page(pos.buffer);
+                if (!BtreePage.fits(page, itup.length) && BtreePage.hasGarbage(page)) {
+                    deleter.deleteDeadItems(index, pos.buffer); // rather than split, if that makes room
+                }
                 int off = search.binsrch(index, key, page);
                 Position done = pos;
                 pos = null; // insertOnPage releases it

@@ -28,7 +28,7 @@
  *
  * WAL: the page changes here are what the XLOG_BTREE_* records log (BtreeWal): insertItem
  * (XLOG_BTREE_INSERT_LEAF / _UPPER), BtreeInsert.split's page images (XLOG_BTREE_SPLIT_L),
- * newRoot via writeMeta (XLOG_BTREE_NEWROOT), deleteItems (XLOG_BTREE_VACUUM);
+ * newRoot via writeMeta (XLOG_BTREE_NEWROOT), deleteItems (XLOG_BTREE_VACUUM, XLOG_BTREE_DELETE);
  * the records stamp pd_lsn.
  *
  * Entry points: initPage(), initMeta(), readMeta(), writeMeta(), insertItem(), deleteItems(),

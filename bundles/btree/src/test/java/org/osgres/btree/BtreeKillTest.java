@@ -27,7 +27,8 @@ import org.osgres.api.xact.WaitContext;
 /**
  * kill_prior_tuple: entries of row versions dead to every transaction are marked LP_DEAD by the
  * scan that finds them so (or by a unique check), later scans skip them without a heap fetch, an
- * older snapshot keeps the versions it sees, VACUUM removes them. Non-HOT updates, as the executor makes them: a new heap version and a new entry.
+ * older snapshot keeps the versions it sees, and a full leaf loses its LP_DEAD items instead of
+ * splitting. Non-HOT updates, as the executor makes them: a new heap version and a new entry.
  */
 class BtreeKillTest {
     static final TupleDesc DESC = TupleDesc.of(Attribute.of("k", Attribute.INT4), Attribute.of("v", Attribute.TEXT));
@@ -192,6 +193,32 @@ class BtreeKillTest {
         assertArrayEquals(new Object[] {3, "v" + updates}, rows.get(0));
         assertArrayEquals(new int[] {updates, 1}, BtreeChecker.deadItems(f, pkey));
         assertEquals(10 + updates, BtreeChecker.check(f, pkey));
+    }
+
+    @Test
+    void aFullLeafLosesItsDeadEntriesInsteadOfSplitting() {
+        IndexRelation scanned = index("osgres_kill_scanned", 16385, false);
+        IndexRelation never = index("osgres_kill_never", 16386, false); // gets the same entries, never scanned
+        List<ItemPointer> tids = load(10, scanned, never);
+        ItemPointer tid = tids.get(7);
+        int updates = 2000; // about five leaves' worth of entries
+        for (int i = 1; i <= updates; i++) {
+            tid = update(tid, 7, "v" + i, scanned, never);
+            if (i % 50 == 0) {
+                assertEquals(1, lookup(scanned, 7).size());
+            }
+        }
+        assertEquals(2, btree.nblocks(scanned), "the metapage and one leaf: dead entries made room");
+        assertTrue(btree.nblocks(never) > 4, "without LP_DEAD marks the leaf splits: " + btree.nblocks(never));
+        List<Object[]> rows = lookup(scanned, 7);
+        assertEquals(1, rows.size());
+        assertArrayEquals(new Object[] {7, "v" + updates}, rows.get(0));
+        long items = BtreeChecker.check(f, scanned);
+        assertTrue(items < 500, "entries left on the one leaf: " + items);
+        assertEquals(10 + updates, BtreeChecker.check(f, never));
+        for (int k = 0; k < 10; k++) {
+            assertEquals(1, lookup(scanned, k).size(), "key " + k);
+        }
     }
 
     @Test
