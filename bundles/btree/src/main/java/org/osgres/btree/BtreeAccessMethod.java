@@ -11,13 +11,15 @@
  * Relation locks are the caller's (the executor's, as in PostgreSQL: RowExclusiveLock on the
  * index for inserts, AccessShareLock for scans, ShareLock on the heap for CREATE INDEX). Not
  * done: deduplication (posting lists), suffix truncation, page deletion and recycling, backward
- * scans, array keys (= ANY), index-only scans, the fast root, kill_prior_tuple (LP_DEAD hints),
- * a build sort that spills to disk.
+ * scans, array keys (= ANY), index-only scans, the fast root, bottom-up deletion, a build sort
+ * that spills to disk. Entries whose rows are dead to all are marked LP_DEAD by scans and unique
+ * checks (kill_prior_tuple) and removed before a leaf would split (BtreeDelete).
  * WAL: BtreeWal's records, replayed by BtreeRedo.
  *
  * Entry points: the IndexAccess interface.
  * See also: BtreeInsert (btinsert), BtreeSort (btbuild), BtreeScan (btgettuple), BtreeVacuum
- * (btbulkdelete), BtreeSearch (descents), BtreePage and IndexTuples (layout).
+ * (btbulkdelete), BtreeDelete (LP_DEAD items), BtreeSearch (descents), BtreePage and IndexTuples
+ * (layout).
  */
 package org.osgres.btree;
 
@@ -47,6 +49,7 @@ public final class BtreeAccessMethod implements IndexAccess {
     private final BtreeInsert inserter;
     private final BtreeSort sorter;
     private final BtreeVacuum vacuum;
+    private final BtreeDelete deleter;
 
     private final BtreeWal wal;
 
@@ -56,7 +59,8 @@ public final class BtreeAccessMethod implements IndexAccess {
         this.heap = heap;
         this.wal = new BtreeWal(wal, buffers);
         this.search = new BtreeSearch(buffers, this.wal);
-        this.inserter = new BtreeInsert(search, heap, this.wal);
+        this.deleter = new BtreeDelete(search, this.wal);
+        this.inserter = new BtreeInsert(search, heap, this.wal, deleter);
         this.search.setSplitFinisher(inserter::finishSplit);
         this.sorter = new BtreeSort(buffers, heap, this.wal);
         this.vacuum = new BtreeVacuum(search, this.wal);
@@ -100,7 +104,7 @@ public final class BtreeAccessMethod implements IndexAccess {
 
     @Override
     public IndexScan beginScan(IndexRelation index, Transaction tx, Snapshot snapshot, List<ScanKey> keys) {
-        return new BtreeScan(search, heap, index, tx, snapshot, keys);
+        return new BtreeScan(search, deleter, heap, index, tx, snapshot, keys);
     }
 
     @Override

@@ -12,6 +12,11 @@
  * right page before releasing the left one, so a second inserter of the key, which needs the
  * first page's lock to check, cannot get past before the entry is in.
  *
+ * Equal items marked LP_DEAD are skipped by the unique check; one whose row the dirty fetch finds
+ * dead to every transaction is marked so (BtreeDelete.markDeadLocked). A leaf too full for the new
+ * item loses its LP_DEAD items first when BTP_HAS_GARBAGE says it may have some
+ * (BtreeDelete.deleteDeadItems, _bt_delete_or_dedup_one_page), and splits only if that is not enough.
+ *
  * A full page splits: a new right page (extend), the items shared by space (the rightmost leaf
  * keeps fillfactor percent on the left, as nbtsplitloc.c does for ascending inserts), the left
  * page's high key becomes a copy of the right page's first key, the old right sibling's
@@ -26,7 +31,8 @@
  * unlocks, and stamps the pages' LSN.
  *
  * Entry points: insert().
- * See also: BtreeSearch; BtreePage -- the page changes; KeyDescription -- the 23505 detail.
+ * See also: BtreeSearch; BtreePage -- the page changes; BtreeDelete -- LP_DEAD items;
+ * KeyDescription -- the 23505 detail.
  */
 package org.osgres.btree;
 
@@ -41,6 +47,7 @@ import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.HeapAccess;
+import org.osgres.api.heap.IndexFetch;
 import org.osgres.api.heap.ItemPointer;
 import org.osgres.api.index.IndexRelation;
 import org.osgres.api.xact.Transaction;
@@ -52,11 +59,13 @@ final class BtreeInsert {
     private final BtreeSearch search;
     private final HeapAccess heap;
     private final BtreeWal wal;
+    private final BtreeDelete deleter;
 
-    BtreeInsert(BtreeSearch search, HeapAccess heap, BtreeWal wal) {
+    BtreeInsert(BtreeSearch search, HeapAccess heap, BtreeWal wal, BtreeDelete deleter) {
         this.search = search;
         this.heap = heap;
         this.wal = wal;
+        this.deleter = deleter;
     }
 
     /** _bt_doinsert. */
@@ -84,6 +93,9 @@ final class BtreeInsert {
                     stepRightForInsert(index, key, pos);
                 }
                 ByteBuffer page = search.buffers().page(pos.buffer);
+                if (!BtreePage.fits(page, itup.length) && BtreePage.hasGarbage(page)) {
+                    deleter.deleteDeadItems(index, pos.buffer); // rather than split, if that makes room
+                }
                 int off = search.binsrch(index, key, page);
                 Position done = pos;
                 pos = null; // insertOnPage releases it
@@ -118,14 +130,20 @@ final class BtreeInsert {
         ByteBuffer page = search.buffers().page(pos.buffer);
         int off = search.binsrch(index, key, page);
         int nbuf = 0;
+        IndexFetch fetch = heap.beginIndexFetch(index.heap(), tx);
+        boolean[] allDead = new boolean[1];
         try {
             for (;;) {
                 if (off <= Page.maxOffsetNumber(page)) {
                     if (BtreeCompare.compare(index.keyDesc(), key, page, off) != 0) {
                         return 0; // past the equal keys
                     }
+                    if (BtreePage.isItemDead(page, off)) {
+                        off++; // known dead to every transaction
+                        continue;
+                    }
                     ItemPointer tid = IndexTuples.heapTid(page, BtreePage.itemOffset(page, off));
-                    DirtyTuple found = heap.fetchDirty(index.heap(), tx, tid);
+                    DirtyTuple found = fetch.fetchDirty(tid, allDead);
                     switch (found.kind()) {
                         case BEING_INSERTED, BEING_DELETED -> {
                             return found.xid();
@@ -136,7 +154,10 @@ final class BtreeInsert {
                                     .withDetail("Key " + KeyDescription.of(index.keyDesc(), values) + " already exists.");
                         }
                         case GONE -> {
-                            // dead or aborted: no conflict
+                            // dead or aborted: no conflict; when dead to all, the entry is killed
+                            if (allDead[0]) {
+                                deleter.markDeadLocked(nbuf != 0 ? nbuf : pos.buffer, off);
+                            }
                         }
                     }
                     off++;

@@ -21,15 +21,20 @@
  * start at P_FIRSTDATAKEY (2, or 1 on a rightmost page). On internal pages the first data item is
  * "minus infinity": a pivot tuple with no key, only a downlink.
  *
- * WAL: the page changes here are what the XLOG_BTREE_* records will log once WAL exists:
- * insertItem (XLOG_BTREE_INSERT_LEAF / _UPPER), BtreeInsert.split's page images
- * (XLOG_BTREE_SPLIT_L / _R), newRoot via writeMeta (XLOG_BTREE_NEWROOT), deleteItems
- * (XLOG_BTREE_VACUUM), writeMeta alone (XLOG_BTREE_META_CLEANUP), initMeta (XLOG_BTREE_META at
- * build). Nothing stamps pd_lsn yet.
+ * A leaf item whose heap tuple is dead to every transaction may carry LP_DEAD in its line pointer
+ * (ItemIdMarkDead), and its page BTP_HAS_GARBAGE: hints set under a share lock, not logged
+ * (BtreeDelete). Such an item keeps its key and its place: binary searches compare it as any
+ * other; scans and unique checks skip it; insertItem and deleteItems keep line pointer flags.
+ *
+ * WAL: the page changes here are what the XLOG_BTREE_* records log (BtreeWal): insertItem
+ * (XLOG_BTREE_INSERT_LEAF / _UPPER), BtreeInsert.split's page images (XLOG_BTREE_SPLIT_L),
+ * newRoot via writeMeta (XLOG_BTREE_NEWROOT), deleteItems (XLOG_BTREE_VACUUM, XLOG_BTREE_DELETE);
+ * the records stamp pd_lsn.
  *
  * Entry points: initPage(), initMeta(), readMeta(), writeMeta(), insertItem(), deleteItems(),
- * the opaque accessors.
- * See also: IndexTuples -- the items; BtreeInsert, BtreeSort -- who writes pages.
+ * isItemDead(), markItemDead(), the opaque accessors.
+ * See also: IndexTuples -- the items; BtreeInsert, BtreeSort -- who writes pages; BtreeDelete --
+ * LP_DEAD items.
  */
 package org.osgres.btree;
 
@@ -129,6 +134,22 @@ final class BtreePage {
         return (flags(page) & BTP_INCOMPLETE_SPLIT) != 0;
     }
 
+    /** P_HAS_GARBAGE: some item may be LP_DEAD. */
+    static boolean hasGarbage(ByteBuffer page) {
+        return (flags(page) & BTP_HAS_GARBAGE) != 0;
+    }
+
+    /** ItemIdIsDead. */
+    static boolean isItemDead(ByteBuffer page, int offnum) {
+        return Page.itemFlags(Page.itemId(page, offnum)) == Page.LP_DEAD;
+    }
+
+    /** ItemIdMarkDead: the item stays where it is, with its length and storage. */
+    static void markItemDead(ByteBuffer page, int offnum) {
+        int id = Page.itemId(page, offnum);
+        Page.setItemId(page, offnum, Page.itemOffset(id), Page.LP_DEAD, Page.itemLength(id));
+    }
+
     static boolean isRoot(ByteBuffer page) {
         return (flags(page) & BTP_ROOT) != 0;
     }
@@ -221,11 +242,13 @@ final class BtreePage {
 
     /**
      * PageIndexMultiDelete: removes the items at the offsets (sorted ascending), closing the gaps
-     * in the line pointer array and compacting the item storage.
+     * in the line pointer array and compacting the item storage. The items kept keep their
+     * line pointers' flags (LP_DEAD).
      */
     static void deleteItems(ByteBuffer page, int[] offsets, int n) {
         int max = Page.maxOffsetNumber(page);
         byte[][] keep = new byte[max - n][];
+        boolean[] dead = new boolean[max - n];
         int k = 0;
         int d = 0;
         for (int i = 1; i <= max; i++) {
@@ -233,6 +256,7 @@ final class BtreePage {
                 d++;
                 continue;
             }
+            dead[k] = isItemDead(page, i);
             keep[k++] = itemBytes(page, i);
         }
         ByteBuffer o = opaque(page);
@@ -243,8 +267,11 @@ final class BtreePage {
         long lsn = Page.lsn(page);
         initPage(page, prev, next, level, flags);
         Page.setLsn(page, lsn);
-        for (byte[] item : keep) {
-            appendItem(page, item);
+        for (int i = 0; i < keep.length; i++) {
+            appendItem(page, keep[i]);
+            if (dead[i]) {
+                markItemDead(page, i + 1);
+            }
         }
     }
 

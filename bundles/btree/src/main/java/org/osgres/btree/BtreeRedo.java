@@ -1,11 +1,11 @@
 /*
  * BtreeRedo: redo of the Btree resource manager (PostgreSQL: access/nbtree/nbtxlog.c btree_redo,
- * btree_xlog_insert, btree_xlog_split, btree_xlog_newroot, btree_xlog_vacuum;
+ * btree_xlog_insert, btree_xlog_split, btree_xlog_newroot, btree_xlog_vacuum, btree_xlog_delete;
  * rmgrdesc/nbtdesc.c).
  *
- * Inserts put the item at the logged offset, vacuum deletes the logged offsets; splits and new
- * roots carry images of every page they touched, which RedoBuffers restores. A page already at
- * or past the record's LSN is left alone.
+ * Inserts put the item at the logged offset; VACUUM and the deletion of LP_DEAD items delete the
+ * logged offsets and clear BTP_HAS_GARBAGE; splits and new roots carry images of every page they
+ * touched, which RedoBuffers restores. A page already at or past the record's LSN is left alone.
  *
  * Entry points: redo(), describe().
  * See also: BtreeWal -- the records.
@@ -71,13 +71,14 @@ public final class BtreeRedo implements WalRedo {
                 System.arraycopy(data, 2, item, 0, item.length);
                 BtreePage.insertItem(page, offnum, item);
             }
-            case BtreeWal.XLOG_BTREE_VACUUM -> {
+            case BtreeWal.XLOG_BTREE_VACUUM, BtreeWal.XLOG_BTREE_DELETE -> {
                 int n = data.length / 2;
                 int[] offsets = new int[n];
                 for (int i = 0; i < n; i++) {
                     offsets[i] = BtreeWal.u16(data, 2 * i);
                 }
                 BtreePage.deleteItems(page, offsets, n);
+                BtreePage.setFlags(page, BtreePage.flags(page) & ~BtreePage.BTP_HAS_GARBAGE);
             }
             default -> throw new IllegalStateException("btree_redo: record 0x" + Integer.toHexString(info)
                     + " without the page image it needs");
@@ -92,6 +93,7 @@ public final class BtreeRedo implements WalRedo {
             case BtreeWal.XLOG_BTREE_SPLIT_L -> "SPLIT_L";
             case BtreeWal.XLOG_BTREE_NEWROOT -> "NEWROOT";
             case BtreeWal.XLOG_BTREE_VACUUM -> "VACUUM";
+            case BtreeWal.XLOG_BTREE_DELETE -> "DELETE";
             default -> "UNKNOWN";
         };
     }

@@ -1,7 +1,8 @@
 /*
  * BtreeScan: an index scan, forward in key order (PostgreSQL: access/nbtree/nbtsearch.c
  * _bt_first, _bt_next, _bt_readpage, _bt_steppage; nbtutils.c _bt_preprocess_keys reduced and
- * _bt_checkkeys; indexam.c index_getnext_slot's heap fetch).
+ * _bt_checkkeys; nbtree.c btgettuple's kill_prior_tuple; indexam.c index_getnext_slot and
+ * index_fetch_heap).
  *
  * _bt_first builds an insertion key from the scan keys usable as a start boundary: column by
  * column, an = key, else the tightest > or >= key, stopping after the first column that has no =
@@ -10,8 +11,11 @@
  * that lies outside the column's range ends the scan at once or drops the bound.
  *
  * Each leaf is read under its share lock in one go: the heap TIDs of the items that pass every
- * scan key are copied out (so->currPos), with the right-link as it was then, and the lock is
- * released; only the pin stays until the scan moves on (at most one pin between next() calls).
+ * scan key are copied out (so->currPos), with their offsets and the right-link as it was then,
+ * and the lock is released; only the pin stays until the scan moves on (at most one pin between
+ * next() calls). Items marked LP_DEAD are skipped. A heap fetch that finds an item's tuple dead to
+ * every transaction (all_dead) adds the item to the killed ones (kill_prior_tuple), which
+ * BtreeDelete.killItems marks LP_DEAD before the scan leaves the leaf, once the heap confirms.
  * Items a concurrent split moves from this page to a new right page were copied already, and the
  * next page is the remembered right-link, so nothing is missed or seen twice; entries inserted
  * later belong to transactions the scan's snapshot does not see. A key that fails on a column
@@ -19,7 +23,8 @@
  * later item fails it too). NULLs sort last, so a NULL in such a column ends it as well.
  *
  * Entry points: next(), close() (IndexScan).
- * See also: BtreeSearch; BtreeCompare.compareValues -- the filters.
+ * See also: BtreeSearch; BtreeCompare.compareValues -- the filters; BtreeDelete -- _bt_killitems;
+ * HeapIndexFetch -- the heap fetches.
  */
 package org.osgres.btree;
 
@@ -31,6 +36,7 @@ import org.osgres.api.buffer.Page;
 import org.osgres.api.heap.Attribute;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.heap.HeapTuple;
+import org.osgres.api.heap.IndexFetch;
 import org.osgres.api.heap.ItemPointer;
 import org.osgres.api.heap.TupleDesc;
 import org.osgres.api.index.IndexRelation;
@@ -43,16 +49,20 @@ import org.osgres.btree.BtreeSearch.Position;
 
 final class BtreeScan implements IndexScan {
     private final BtreeSearch search;
-    private final HeapAccess heap;
+    private final BtreeDelete deleter;
+    private final IndexFetch fetch;
     private final IndexRelation index;
-    private final Transaction tx;
     private final Snapshot snapshot;
     private final List<ScanKey> keys;
     /** Per key: whether failing it ends a forward scan. */
     private final boolean[] requiredEnd;
 
-    private final List<ItemPointer> items = new ArrayList<>();
+    /** so->currPos.items: the current leaf's matching items. */
+    private final List<BtreeDelete.Item> items = new ArrayList<>();
     private int itemIndex;
+    /** so->killedItems: items of the current leaf whose heap tuples are dead to all. */
+    private final List<BtreeDelete.Item> killed = new ArrayList<>();
+    private final boolean[] allDead = new boolean[1];
     /** The current leaf, pinned, not locked; 0 when none. */
     private int pinned;
     private int nextBlk = BtreePage.P_NONE;
@@ -60,11 +70,12 @@ final class BtreeScan implements IndexScan {
     private boolean started;
     private boolean closed;
 
-    BtreeScan(BtreeSearch search, HeapAccess heap, IndexRelation index, Transaction tx, Snapshot snapshot, List<ScanKey> keys) {
+    BtreeScan(BtreeSearch search, BtreeDelete deleter, HeapAccess heap, IndexRelation index, Transaction tx, Snapshot snapshot,
+            List<ScanKey> keys) {
         this.search = search;
-        this.heap = heap;
+        this.deleter = deleter;
+        this.fetch = heap.beginIndexFetch(index.heap(), tx);
         this.index = index;
-        this.tx = tx;
         this.snapshot = snapshot;
         this.keys = List.copyOf(keys);
         int natts = index.keyDesc().size();
@@ -96,9 +107,13 @@ final class BtreeScan implements IndexScan {
         }
         for (;;) {
             if (itemIndex < items.size()) {
-                HeapTuple t = heap.fetch(index.heap(), tx, snapshot, items.get(itemIndex++));
+                BtreeDelete.Item item = items.get(itemIndex++);
+                HeapTuple t = fetch.fetch(new ItemPointer(item.heapBlock(), item.heapOffset()), snapshot, allDead);
                 if (t != null) {
                     return t;
+                }
+                if (allDead[0]) {
+                    killed.add(item);
                 }
                 continue;
             }
@@ -108,10 +123,10 @@ final class BtreeScan implements IndexScan {
                 continue;
             }
             if (!moreRight || nextBlk == BtreePage.P_NONE) {
-                dropPin();
+                leavePage();
                 return null;
             }
-            dropPin();
+            leavePage();
             int buffer = search.getBuffer(index, nextBlk, false);
             readPage(buffer, BtreePage.firstDataKey(search.buffers().page(buffer)));
         }
@@ -218,6 +233,9 @@ final class BtreeScan implements IndexScan {
             int max = Page.maxOffsetNumber(page);
             TupleDesc desc = index.keyDesc();
             for (int off = offnum; off <= max; off++) {
+                if (BtreePage.isItemDead(page, off)) {
+                    continue; // dead to every transaction: no need to look at the heap
+                }
                 int t = BtreePage.itemOffset(page, off);
                 Object[] values = keys.isEmpty() ? null : IndexTuples.values(desc, page, t);
                 int check = checkKeys(values);
@@ -226,7 +244,7 @@ final class BtreeScan implements IndexScan {
                     break;
                 }
                 if (check > 0) {
-                    items.add(IndexTuples.heapTid(page, t));
+                    items.add(new BtreeDelete.Item(IndexTuples.tidBlock(page, t), IndexTuples.tidPosid(page, t), off));
                 }
             }
         } finally {
@@ -259,8 +277,17 @@ final class BtreeScan implements IndexScan {
         return 1;
     }
 
-    private void dropPin() {
-        if (pinned != 0) {
+    /** Leaves the current leaf (_bt_steppage, btendscan): marks the killed items LP_DEAD, drops the pin. */
+    private void leavePage() {
+        if (pinned == 0) {
+            return;
+        }
+        try {
+            if (!killed.isEmpty()) {
+                deleter.killItems(pinned, killed, fetch);
+            }
+        } finally {
+            killed.clear();
             search.buffers().unpin(pinned);
             pinned = 0;
         }
@@ -270,7 +297,7 @@ final class BtreeScan implements IndexScan {
     public void close() {
         if (!closed) {
             closed = true;
-            dropPin();
+            leavePage();
             items.clear();
         }
     }

@@ -1,7 +1,7 @@
 /*
  * BtreeWal: the btree's WAL records (PostgreSQL: access/nbtree/nbtinsert.c's XLogInsert calls in
- * _bt_insertonpg, _bt_split, _bt_newroot; nbtpage.c _bt_delitems_vacuum; nbtsort.c's log_newpage
- * of built pages; access/nbtxlog.h).
+ * _bt_insertonpg, _bt_split, _bt_newroot; nbtpage.c _bt_delitems_vacuum, _bt_delitems_delete;
+ * nbtsort.c's log_newpage of built pages; access/nbtxlog.h).
  *
  * Record kinds are PostgreSQL's info codes of RM_BTREE_ID:
  * <pre>
@@ -10,7 +10,12 @@
  *                                    sibling (its btpo_prev), forced: redo restores them
  *   XLOG_BTREE_NEWROOT               images of the new root and the metapage
  *   XLOG_BTREE_VACUUM                block 0 data: the deleted offsets, u16 each (redo: deleteItems)
+ *   XLOG_BTREE_DELETE                the same, for LP_DEAD items removed before a split
  * </pre>
+ * Both deletions clear BTP_HAS_GARBAGE, in redo too. PostgreSQL's XLOG_BTREE_DELETE also carries
+ * the newest xid removed (snapshotConflictHorizon) for hot standby conflicts; osgres has no hot
+ * standby, so its record has only the offsets. LP_DEAD marks themselves are hints, not logged:
+ * after redo a page may lack some, and a page image taken later may carry them; both are true.
  * Built pages and the empty metapage of a new index are XLOG_FPI records (log_newpage), the XLOG
  * resource manager's, after an XLOG_SMGR_CREATE / _TRUNCATE for the file.
  *
@@ -20,8 +25,9 @@
  * A crash in between leaves the mark; the next write descent through the page finishes the
  * split (BtreeInsert.finishSplit); searches find the right half through the right-link meanwhile.
  *
- * Entry points: logInsert(), logImages(), logVacuum(), logNewPage(), smgrCreate(), smgrTruncate().
- * See also: BtreeRedo -- the replay; BtreeInsert, BtreeSort, BtreeVacuum.
+ * Entry points: logInsert(), logImages(), logDeletedItems(), logNewPage(), smgrCreate(),
+ * smgrTruncate().
+ * See also: BtreeRedo -- the replay; BtreeInsert, BtreeSort, BtreeVacuum, BtreeDelete.
  */
 package org.osgres.btree;
 
@@ -40,6 +46,7 @@ final class BtreeWal {
     static final int XLOG_BTREE_INSERT_UPPER = 0x10;
     static final int XLOG_BTREE_SPLIT_L = 0x30;
     static final int XLOG_BTREE_VACUUM = 0xC0;
+    static final int XLOG_BTREE_DELETE = 0xD0;
     static final int XLOG_BTREE_NEWROOT = 0xA0;
 
     private final WalInsert wal;
@@ -81,8 +88,11 @@ final class BtreeWal {
         }
     }
 
-    /** XLOG_BTREE_VACUUM: the offsets deleteItems just removed from the locked page. */
-    void logVacuum(RelFileLocator rel, int buffer, int[] offsets, int n) {
+    /**
+     * XLOG_BTREE_VACUUM or XLOG_BTREE_DELETE ({@code info}): the offsets deleteItems just removed
+     * from the locked page.
+     */
+    void logDeletedItems(RelFileLocator rel, int info, int buffer, int[] offsets, int n) {
         if (wal == null) {
             return;
         }
@@ -92,7 +102,7 @@ final class BtreeWal {
             data[2 * i + 1] = (byte) (offsets[i] >>> 8);
         }
         ByteBuffer page = buffers.page(buffer);
-        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_BTREE_ID, XLOG_BTREE_VACUUM)
+        long lsn = wal.insert(WalRecord.builder(WalRecord.RM_BTREE_ID, info)
                 .block(0, rel, ForkNumber.MAIN, buffers.blockNumber(buffer), page, data).build());
         Page.setLsn(page, lsn);
     }

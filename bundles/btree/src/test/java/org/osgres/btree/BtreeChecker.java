@@ -14,9 +14,16 @@ import org.osgres.api.index.IndexRelation;
 
 /**
  * amcheck's bt_index_check, reduced: every level from its leftmost page along the right-links,
- * sibling links agree, items strictly ascending by (key, heap TID), each high key above its page's
- * items and at or below the right sibling's first key, each downlink's child at the level below
- * with a first key at or above the downlink's key. Returns the leaf tuples' count.
+ * sibling links agree, items strictly ascending by (key, heap TID) -- on the leaf level from page
+ * to page too, so no entry is there twice --, each high key above its page's items (at or above
+ * on a leaf, as amcheck's invariant_leq_offset) and at or below the right sibling's first key,
+ * each downlink's child at the level below with a first key at or above the downlink's key;
+ * LP_DEAD only on leaf data items, and only on a page with BTP_HAS_GARBAGE. Returns the leaf
+ * tuples' count, LP_DEAD ones included.
+ *
+ * A leaf item equal to its high key: a split makes the high key a copy of the right page's first
+ * item; once VACUUM removed that item and the heap gave its TID to a new version with the same
+ * key, the new entry equals the high key, and an insertion moves right only past a greater one.
  */
 final class BtreeChecker {
     private BtreeChecker() {
@@ -29,6 +36,7 @@ final class BtreeChecker {
             return 0;
         }
         long leafItems = 0;
+        byte[] lastLeafItem = null;
         int level = meta.level();
         int leftmost = meta.root();
         while (true) {
@@ -43,6 +51,12 @@ final class BtreeChecker {
                 assertEquals(level == 0, BtreePage.isLeaf(page));
                 int first = BtreePage.firstDataKey(page);
                 int max = Page.maxOffsetNumber(page);
+                for (int off = 1; off <= max; off++) {
+                    if (BtreePage.isItemDead(page, off)) {
+                        assertTrue(level == 0 && off >= first, "LP_DEAD on a leaf data item only: block " + blk + " offset " + off);
+                        assertTrue(BtreePage.hasGarbage(page), "LP_DEAD item without BTP_HAS_GARBAGE at block " + blk);
+                    }
+                }
                 if (lastKey != null && first <= max && level == 0) {
                     // the previous page's high key is at or below this page's first key (equal until VACUUM deletes it)
                     assertTrue(cmp(index, lastKey, BtreePage.itemBytes(page, first)) <= 0, "high key of the page left of " + blk);
@@ -61,8 +75,8 @@ final class BtreeChecker {
                         assertTrue(cmp(index, prevItem, item) < 0, "order at block " + blk + " offset " + off);
                     }
                     if (!BtreePage.isRightmost(page)) {
-                        assertTrue(cmp(index, item, BtreePage.itemBytes(page, BtreePage.P_HIKEY)) < 0,
-                                "item under the high key at block " + blk + " offset " + off);
+                        int c = cmp(index, item, BtreePage.itemBytes(page, BtreePage.P_HIKEY));
+                        assertTrue(level == 0 ? c <= 0 : c < 0, "item under the high key at block " + blk + " offset " + off);
                     }
                     if (level > 0) {
                         ByteBuffer child = copyOf(f, index, IndexTuples.downlink(wrap(item), 0));
@@ -72,6 +86,10 @@ final class BtreeChecker {
                             assertTrue(cmp(index, item, BtreePage.itemBytes(child, cf)) <= 0, "child's first key");
                         }
                     } else {
+                        if (lastLeafItem != null) {
+                            assertTrue(cmp(index, lastLeafItem, item) < 0, "leaf order across pages at block " + blk + " offset " + off);
+                        }
+                        lastLeafItem = item;
                         leafItems++;
                     }
                     prevItem = item;
@@ -134,5 +152,26 @@ final class BtreeChecker {
             blk = BtreePage.next(page);
         }
         return keys;
+    }
+
+    /** The leaf items marked LP_DEAD, and the leaves with BTP_HAS_GARBAGE: {dead items, pages}. */
+    static int[] deadItems(BtreeFixture f, IndexRelation index) {
+        int[] counts = new int[2];
+        BtreeSearch search = new BtreeSearch(f.buffers);
+        int buffer = search.leftmostLeaf(index);
+        if (buffer == 0) {
+            return counts;
+        }
+        int blk = (int) f.buffers.blockNumber(buffer);
+        search.release(buffer);
+        while (blk != BtreePage.P_NONE) {
+            ByteBuffer page = copyOf(f, index, blk);
+            for (int off = BtreePage.firstDataKey(page); off <= Page.maxOffsetNumber(page); off++) {
+                counts[0] += BtreePage.isItemDead(page, off) ? 1 : 0;
+            }
+            counts[1] += BtreePage.hasGarbage(page) ? 1 : 0;
+            blk = BtreePage.next(page);
+        }
+        return counts;
     }
 }

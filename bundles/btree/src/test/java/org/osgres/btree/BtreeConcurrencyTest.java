@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgres.api.heap.Attribute;
 import org.osgres.api.heap.HeapScan;
 import org.osgres.api.heap.HeapTuple;
+import org.osgres.api.heap.ModifyResult;
 import org.osgres.api.heap.Relation;
+import org.osgres.api.heap.TmResult;
 import org.osgres.api.heap.TupleDesc;
 import org.osgres.api.index.IndexRelation;
 import org.osgres.api.index.IndexScan;
@@ -30,7 +32,9 @@ import org.osgres.api.xact.Transaction;
 /**
  * Eight inserting threads on 64 shared buffers, splitting pages under each other, while a scanner
  * walks the leaves: afterwards every key is found, the tree is ordered and linked; during, every
- * scan saw each key committed before it started exactly once and in order.
+ * scan saw each key committed before it started exactly once and in order. Racing inserters of
+ * the same keys: one wins each. Updaters, scanners and VACUUM on a few hot rows: LP_DEAD marks,
+ * their deletion before splits and VACUUM's bulk delete never hide a row version a snapshot sees.
  */
 class BtreeConcurrencyTest {
     static final int THREADS = 8;
@@ -218,5 +222,144 @@ class BtreeConcurrencyTest {
         }
         // the losers failed in the unique check, before their entry went in (their heap rows are aborted)
         assertEquals(keys, BtreeChecker.check(f, byK));
+    }
+
+    /**
+     * pgbench's branches in small: four hot rows updated by four threads as the executor does it
+     * (an index scan finds the row, the heap update makes a new version, the index gets its entry,
+     * the scan's pin held throughout), four threads looking the hot rows up, and VACUUM with the
+     * index's bulk delete running all along, which frees TIDs for new versions to take. Every
+     * lookup sees exactly one version of its row; at the end each row has its count of updates.
+     */
+    @Test
+    void updatersScannersAndVacuumOnHotRows() throws Exception {
+        TupleDesc desc = TupleDesc.of(Attribute.of("k", Attribute.INT4), Attribute.of("n", Attribute.INT4));
+        Relation hot = f.table("osgres_hot", 16390, desc);
+        IndexRelation pkey = f.index("osgres_hot_pkey", 16391, hot, List.of(1), true);
+        f.btree.createStorage(pkey);
+        int rows = 20;
+        int hotRows = 4;
+        int updates = Integer.getInteger("btree.hotUpdates", 1500);
+        Transaction load = f.begin();
+        for (int k = 0; k < rows; k++) {
+            f.insert(load, hot, new Object[] {k, 0}, pkey);
+        }
+        load.commit();
+
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger[] counts = new AtomicInteger[hotRows];
+        for (int k = 0; k < hotRows; k++) {
+            counts[k] = new AtomicInteger();
+        }
+        AtomicInteger lookups = new AtomicInteger();
+        AtomicInteger vacuums = new AtomicInteger();
+        List<Thread> updaters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Random random = new Random(t);
+            updaters.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < updates && failure.get() == null; i++) {
+                        int k = random.nextInt(hotRows);
+                        if (updateHotRow(hot, pkey, k)) {
+                            counts[k].incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        List<Thread> others = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Random random = new Random(100 + t);
+            others.add(Thread.ofVirtual().start(() -> {
+                try {
+                    while (!done.get() && failure.get() == null) {
+                        int k = random.nextInt(hotRows);
+                        Transaction r = f.begin();
+                        List<Object[]> found = f.scan(pkey, r, new ScanKey(1, ScanKey.Strategy.EQUAL, k));
+                        r.commit();
+                        if (found.size() != 1) {
+                            throw new AssertionError("a lookup of hot row " + k + " found " + found.size() + " versions");
+                        }
+                        lookups.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        others.add(Thread.ofVirtual().start(() -> {
+            try {
+                while (!done.get() && failure.get() == null) {
+                    Transaction v = f.begin();
+                    f.heap.vacuum(hot, v, isDead -> f.btree.bulkDelete(pkey, isDead));
+                    v.commit();
+                    vacuums.incrementAndGet();
+                    Thread.sleep(10);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }));
+        for (Thread t : updaters) {
+            t.join();
+        }
+        done.set(true);
+        for (Thread t : others) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        int[] dead = BtreeChecker.deadItems(f, pkey);
+        System.out.printf("btree hot rows: %d updates, %d lookups, %d vacuums, %d index pages, %d LP_DEAD entries left%n",
+                counts[0].get() + counts[1].get() + counts[2].get() + counts[3].get(), lookups.get(), vacuums.get(),
+                f.btree.nblocks(pkey), dead[0]);
+        assertTrue(lookups.get() > 0 && vacuums.get() > 0);
+        long entries = BtreeChecker.check(f, pkey);
+        assertTrue(entries >= rows, "entries: " + entries);
+        Transaction r = f.begin();
+        for (int k = 0; k < rows; k++) {
+            List<Object[]> found = f.scan(pkey, r, new ScanKey(1, ScanKey.Strategy.EQUAL, k));
+            assertEquals(1, found.size(), "row " + k);
+            assertEquals(k < hotRows ? counts[k].get() : 0, found.get(0)[1], "updates of row " + k);
+        }
+        assertEquals(rows, f.scan(pkey, r).size());
+        r.commit();
+    }
+
+    /**
+     * UPDATE hot SET n = n + 1 WHERE k = ?, as ModifyTable runs it under READ COMMITTED: the
+     * newest version when another transaction updated the row first. Returns whether it committed.
+     */
+    private boolean updateHotRow(Relation hot, IndexRelation pkey, int k) {
+        Transaction tx = f.begin();
+        try (IndexScan scan = f.btree.beginScan(pkey, tx, tx.statementSnapshot(),
+                List.of(new ScanKey(1, ScanKey.Strategy.EQUAL, k)))) {
+            HeapTuple row = scan.next();
+            if (row == null) {
+                throw new AssertionError("hot row " + k + " not found by its updater");
+            }
+            int n = (int) row.values()[1];
+            ModifyResult m = f.heap.update(hot, tx, row.tid(), new Object[] {k, n + 1});
+            if (m.result() == TmResult.UPDATED) {
+                n = (int) m.latest().values()[1];
+                m = f.heap.update(hot, tx, m.latest().tid(), new Object[] {k, n + 1});
+            }
+            if (m.result() != TmResult.OK) {
+                throw new AssertionError("update of hot row " + k + ": " + m.result());
+            }
+            f.btree.insert(pkey, tx, new Object[] {k}, m.tid());
+            if (scan.next() != null) {
+                throw new AssertionError("hot row " + k + " found twice by its updater");
+            }
+        } catch (RuntimeException | Error e) {
+            tx.abort();
+            throw e;
+        }
+        tx.commit();
+        return true;
     }
 }

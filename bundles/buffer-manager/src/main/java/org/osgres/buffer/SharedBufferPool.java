@@ -19,7 +19,8 @@
  * deactivation only closes the files -- the pages are rebuilt from WAL by crash recovery.
  *
  * Entry points: pin() (ReadBufferExtended), unpin() (ReleaseBuffer), lockShared/lockExclusive/
- * unlock (LockBuffer), markDirty() (MarkBufferDirty), extend(), flushDirty() (BufferSync),
+ * unlock (LockBuffer), markDirty() (MarkBufferDirty), markDirtyHint() (MarkBufferDirtyHint),
+ * extend(), flushDirty() (BufferSync),
  * flushRelation(), dropRelation(), truncate(); for the checkpointer and background writer
  * beginCheckpoint(), writeIfCheckpointNeeded(), syncOneBuffer(), syncPendingFiles(), clockPosition().
  * See also: ClockSweep -- victim choice; BufferTable -- tag to buffer lookup; BufferDescriptors
@@ -410,6 +411,17 @@ public final class SharedBufferPool implements BufferManager {
 
     @Override
     public void markDirty(int buffer) {
+        checkPinned(buffer);
+        descriptors.setFlags(buffer, BM_DIRTY | BM_JUST_DIRTIED);
+    }
+
+    /**
+     * MarkBufferDirtyHint without checksums: the same flags as markDirty. Under a share lock a
+     * concurrent FlushBuffer may be writing the page: BM_JUST_DIRTIED, which its start cleared,
+     * keeps the buffer dirty after that write.
+     */
+    @Override
+    public void markDirtyHint(int buffer) {
         checkPinned(buffer);
         descriptors.setFlags(buffer, BM_DIRTY | BM_JUST_DIRTIED);
     }

@@ -289,4 +289,24 @@ class SharedBufferPoolTest {
         assertEquals("buffer " + b + " is not pinned", e.getMessage());
         assertArrayEquals(new long[] {1}, new long[] {readValue(bm, REL, 0)});
     }
+
+    /** A hint under a share lock dirties the buffer: the page goes out at the next flush. */
+    @Test
+    void aHintMadeUnderAShareLockIsWrittenOut(@TempDir Path dir) {
+        SharedBufferPool bm = pool(dir, 16, RelationStorage.RELSEG_SIZE, NO_WAL);
+        bm.create(REL, ForkNumber.MAIN);
+        appendBlock(bm, REL, 1);
+        bm.flushDirty();
+        long writes = bm.stats().writes();
+        int b = bm.pin(REL, ForkNumber.MAIN, 0);
+        bm.lockShared(b);
+        bm.page(b).putLong(100, 2);
+        bm.markDirtyHint(b);
+        bm.unlock(b);
+        bm.unpin(b);
+        bm.flushDirty();
+        assertEquals(writes + 1, bm.stats().writes());
+        SharedBufferPool again = pool(dir, 16, RelationStorage.RELSEG_SIZE, NO_WAL);
+        assertEquals(2L, readValue(again, REL, 0));
+    }
 }

@@ -22,7 +22,8 @@
  * the old tuple first), XLOG_SMGR_CREATE for new storage. Hint bits are not logged.
  *
  * Entry points: the HeapAccess interface.
- * See also: HeapVisibility; Hio -- where new tuples go; HeapScanImpl; LazyVacuum; HeapWal, HeapRedo.
+ * See also: HeapVisibility; Hio -- where new tuples go; HeapScanImpl; HeapIndexFetch -- fetches by
+ * TID with all_dead; LazyVacuum; HeapWal, HeapRedo.
  */
 package org.osgres.heap;
 
@@ -49,6 +50,7 @@ import org.osgres.api.heap.DirtyTuple;
 import org.osgres.api.heap.HeapAccess;
 import org.osgres.api.heap.HeapScan;
 import org.osgres.api.heap.HeapTuple;
+import org.osgres.api.heap.IndexFetch;
 import org.osgres.api.heap.ItemPointer;
 import org.osgres.api.heap.LockWaitPolicy;
 import org.osgres.api.heap.ModifyResult;
@@ -119,7 +121,7 @@ public final class HeapAccessMethod implements HeapAccess {
         return buffers.nblocks(rel.locator(), ForkNumber.MAIN);
     }
 
-    private static LockTag relationTag(Relation rel) {
+    static LockTag relationTag(Relation rel) {
         return LockTag.relation(rel.locator().dbOid(), rel.relOid());
     }
 
@@ -393,7 +395,7 @@ public final class HeapAccessMethod implements HeapAccess {
     }
 
     /** The page offset of the LP_NORMAL tuple at tid, or -1 when the line pointer holds none. */
-    private static int tupleOffset(ByteBuffer page, ItemPointer tid) {
+    static int tupleOffset(ByteBuffer page, ItemPointer tid) {
         if (Page.isNew(page) || tid.offset() < 1 || tid.offset() > Page.maxOffsetNumber(page)) {
             return -1;
         }
@@ -570,34 +572,7 @@ public final class HeapAccessMethod implements HeapAccess {
 
     @Override
     public HeapTuple fetch(Relation rel, Transaction tx, Snapshot snapshot, ItemPointer tid) {
-        tx.lock(relationTag(rel), LockMode.ACCESS_SHARE);
-        if (tid.blockNumber() >= nblocks(rel)) {
-            return null;
-        }
-        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
-        try {
-            buffers.lockShared(buffer);
-            try {
-                ByteBuffer page = buffers.page(buffer);
-                int t = tupleOffset(page, tid);
-                if (t < 0) {
-                    return null;
-                }
-                boolean[] hinted = {false};
-                boolean visible = visibility.satisfiesMvcc(page, t, snapshot, tx, hinted);
-                if (hinted[0]) {
-                    buffers.markDirty(buffer);
-                }
-                if (!visible) {
-                    return null;
-                }
-                return HeapTupleImpl.copyOf(page, t, Page.itemLength(Page.itemId(page, tid.offset())), tid, rel.desc());
-            } finally {
-                buffers.unlock(buffer);
-            }
-        } finally {
-            buffers.unpin(buffer);
-        }
+        return beginIndexFetch(rel, tx).fetch(tid, snapshot, null);
     }
 
     /**
@@ -606,34 +581,12 @@ public final class HeapAccessMethod implements HeapAccess {
      */
     @Override
     public DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid) {
-        if (tid.blockNumber() >= nblocks(rel)) {
-            return DirtyTuple.GONE;
-        }
-        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
-        try {
-            buffers.lockShared(buffer);
-            try {
-                ByteBuffer page = buffers.page(buffer);
-                int t = tupleOffset(page, tid);
-                if (t < 0) {
-                    return DirtyTuple.GONE;
-                }
-                boolean[] hinted = {false};
-                int[] xwait = {0};
-                DirtyTuple.Kind kind = visibility.satisfiesDirty(page, t, tx, xwait, hinted);
-                if (hinted[0]) {
-                    buffers.markDirty(buffer);
-                }
-                if (kind == DirtyTuple.Kind.GONE) {
-                    return DirtyTuple.GONE;
-                }
-                return new DirtyTuple(kind, xwait[0], HeapTupleCodec.deform(rel.desc(), page, t));
-            } finally {
-                buffers.unlock(buffer);
-            }
-        } finally {
-            buffers.unpin(buffer);
-        }
+        return beginIndexFetch(rel, tx).fetchDirty(tid, null);
+    }
+
+    @Override
+    public IndexFetch beginIndexFetch(Relation rel, Transaction tx) {
+        return new HeapIndexFetch(buffers, visibility, xacts, rel, tx);
     }
 
     /** One tuple of a page, collected for the build scan's callback. */
@@ -707,7 +660,7 @@ public final class HeapAccessMethod implements HeapAccess {
                     found.add(new BuildTuple(new ItemPointer((int) blkno, off), HeapTupleCodec.deform(rel.desc(), page, t), alive));
                 }
                 if (hinted[0]) {
-                    buffers.markDirty(buffer);
+                    buffers.markDirtyHint(buffer);
                 }
                 return 0;
             } finally {

@@ -87,7 +87,7 @@ final class HeapScanImpl implements HeapScan {
                     }
                 }
                 if (hinted[0]) {
-                    buffers.markDirty(buffer); // MarkBufferDirtyHint
+                    buffers.markDirtyHint(buffer);
                 }
             } finally {
                 buffers.unlock(buffer);

@@ -20,7 +20,8 @@
  *   ... xmax own (cmax as above), xmax running for the snapshot -> visible
  *   ... xmax committed before the snapshot                -> invisible
  *
- * Entry points: satisfiesMvcc(), satisfiesUpdate(), satisfiesDirty(), satisfiesVacuum().
+ * Entry points: satisfiesMvcc(), satisfiesUpdate(), satisfiesDirty(), satisfiesVacuum(),
+ * satisfiesVacuumHorizon().
  * See also: HeapAccessMethod; HeapTupleHeader.
  */
 package org.osgres.heap;
@@ -301,6 +302,18 @@ final class HeapVisibility {
      * aborted, or deleter committed before oldestXmin). VACUUM has no xid, so no tuple is its own.
      */
     VacuumCheck satisfiesVacuum(ByteBuffer p, int t, int oldestXmin, boolean[] hinted) {
+        int[] deadAfter = {0};
+        VacuumCheck check = satisfiesVacuumHorizon(p, t, deadAfter, hinted);
+        return check == VacuumCheck.RECENTLY_DEAD && TransactionIds.precedes(deadAfter[0], oldestXmin)
+                ? VacuumCheck.DEAD : check;
+    }
+
+    /**
+     * HeapTupleSatisfiesVacuumHorizon: as satisfiesVacuum, but a tuple whose deleter committed is
+     * RECENTLY_DEAD with that xid in deadAfter[0], for the caller to hold against a horizon of its
+     * own (DEAD only for an aborted inserter).
+     */
+    VacuumCheck satisfiesVacuumHorizon(ByteBuffer p, int t, int[] deadAfter, boolean[] hinted) {
         int infomask = HeapTupleHeader.infomask(p, t);
         int xmin = HeapTupleHeader.xmin(p, t);
         if ((infomask & HEAP_XMIN_COMMITTED) == 0) {
@@ -337,6 +350,7 @@ final class HeapVisibility {
                 return VacuumCheck.LIVE;
             }
         }
-        return TransactionIds.precedes(xmax, oldestXmin) ? VacuumCheck.DEAD : VacuumCheck.RECENTLY_DEAD;
+        deadAfter[0] = xmax;
+        return VacuumCheck.RECENTLY_DEAD;
     }
 }

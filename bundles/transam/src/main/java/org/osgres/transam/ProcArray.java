@@ -97,7 +97,14 @@ final class ProcArray {
             }
             if (tx != null) {
                 synchronized (tx) {
-                    tx.xmin = xmin;
+                    // kept for the whole transaction: a READ COMMITTED transaction may still use an
+                    // older snapshot (a suspended portal's scan) when it takes a new one; PostgreSQL
+                    // advances MyProc->xmin only when no older snapshot is registered, and osgres
+                    // does not track them, so it never advances (dead tuples, LP_DEAD hints and
+                    // VACUUM wait for the transaction's end)
+                    if (!TransactionIds.isValid(tx.xmin)) {
+                        tx.xmin = xmin;
+                    }
                 }
             }
             return new Snapshot(xmin, xmax, n == xip.length ? xip : java.util.Arrays.copyOf(xip, n), curcid);

@@ -119,6 +119,23 @@ class XactManagerTest {
         rr.commit();
     }
 
+    /** A READ COMMITTED transaction's first snapshot may still be in use (a suspended portal) when it takes the next. */
+    @Test
+    void readCommittedKeepsItsFirstSnapshotsHorizonUntilItEnds(@TempDir Path dir) {
+        Server s = Server.start(dir);
+        Transaction old = begin(s.xacts, IsolationLevel.READ_COMMITTED, 1);
+        int xold = old.assignXid();
+        Transaction rc = begin(s.xacts, IsolationLevel.READ_COMMITTED, 2);
+        Snapshot first = rc.statementSnapshot();
+        assertEquals(xold, first.xmin());
+        old.commit();
+        Snapshot second = rc.statementSnapshot();
+        assertFalse(second.isRunning(xold));
+        assertEquals(first.xmin(), s.xacts.oldestXmin(), "the first snapshot still holds back the horizon");
+        rc.commit();
+        assertEquals(s.xacts.nextXid(), s.xacts.oldestXmin());
+    }
+
     @Test
     void commitOrderClogThenProcArrayThenLocks(@TempDir Path dir) throws Exception {
         Server s = Server.start(dir);

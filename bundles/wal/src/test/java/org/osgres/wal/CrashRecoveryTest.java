@@ -1,5 +1,6 @@
 package org.osgres.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -409,6 +410,80 @@ class CrashRecoveryTest {
         bank.check(r);
         CrashStack again = new CrashStack(dir, 1024);
         bank.check(again);
+    }
+
+    /**
+     * A hot row updated over and over: unique checks and lookups mark its old entries LP_DEAD (not
+     * logged), and the leaf, once full, loses them (XLOG_BTREE_DELETE) instead of splitting. Redo
+     * rebuilds the same leaf from WAL: the same items at the same places, line pointer flags and
+     * BTP_HAS_GARBAGE aside (hints, which redo does not set).
+     */
+    @Test
+    void deadEntriesRemovedInsteadOfASplitAreRemovedByRedoToo() throws Exception {
+        Bank bank = new Bank();
+        CrashStack s = new CrashStack(dir, 1024); // nothing is evicted: the pages come from WAL alone
+        bank.create(s);
+        Transaction t1 = s.begin();
+        for (int aid = 1; aid <= 20; aid++) {
+            bank.insert(s, t1, aid, 0);
+            bank.committed.put(aid, 0);
+        }
+        t1.commit();
+        s.checkpoint();
+        for (int i = 1; i <= 1500; i++) {
+            Transaction t = s.begin();
+            bank.update(s, t, 7, i);
+            t.commit();
+            bank.committed.put(7, i);
+            if (i % 100 == 0) {
+                assertEquals(1, s.lookup(bank.pkey, 7).size());
+            }
+        }
+        assertEquals(2, s.btree.nblocks(bank.pkey), "the metapage and one leaf");
+        s.xlog.flush(s.xlog.insertLsn());
+        int deletes = 0;
+        try (XLogReader reader = new XLogReader(s.xlog.segments(), s.xlog.timeline())) {
+            reader.begin(ControlFile.read(dir).checkPoint(), -1);
+            for (XLogReader.Read r = reader.next(); r != null; r = reader.next()) {
+                if (r.record().rmgrId() == org.osgres.api.wal.WalRecord.RM_BTREE_ID && r.record().rmgrInfo() == 0xD0) {
+                    deletes++;
+                }
+            }
+        }
+        assertTrue(deletes > 0, "XLOG_BTREE_DELETE records: " + deletes);
+        byte[] leaf = withoutHints(leafImage(s, bank.pkey));
+
+        CrashStack r = new CrashStack(dir, 1024);
+        assertTrue(r.recovery.ran());
+        assertArrayEquals(leaf, withoutHints(leafImage(r, bank.pkey)), "the leaf after redo");
+        bank.check(r);
+    }
+
+    private static byte[] leafImage(CrashStack s, IndexRelation index) {
+        int buffer = s.buffers.pin(index.locator(), org.osgres.api.buffer.ForkNumber.MAIN, 1);
+        try {
+            s.buffers.lockShared(buffer);
+            byte[] b = new byte[Page.SIZE];
+            s.buffers.page(buffer).get(0, b);
+            s.buffers.unlock(buffer);
+            return b;
+        } finally {
+            s.buffers.unpin(buffer);
+        }
+    }
+
+    /** The page with every LP_DEAD line pointer made LP_NORMAL and BTP_HAS_GARBAGE (1 << 6) cleared. */
+    private static byte[] withoutHints(byte[] image) {
+        ByteBuffer p = ByteBuffer.wrap(image.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int off = 1; off <= Page.maxOffsetNumber(p); off++) {
+            int id = Page.itemId(p, off);
+            if (Page.itemFlags(id) == Page.LP_DEAD) {
+                Page.setItemId(p, off, Page.itemOffset(id), Page.LP_NORMAL, Page.itemLength(id));
+            }
+        }
+        int flagsAt = Page.special(p) + 12;
+        p.putShort(flagsAt, (short) (p.getShort(flagsAt) & ~(1 << 6)));
+        return p.array();
     }
 
     private static byte[] block(Path file, long blkno) throws Exception {

@@ -64,6 +64,17 @@ public interface BufferManager {
     void markDirty(int buffer);
 
     /**
+     * Marks the pinned buffer dirty for a change that is only a hint (PostgreSQL:
+     * MarkBufferDirtyHint without data checksums): hint bits, LP_DEAD marks of index entries.
+     * The caller may hold the content lock in share mode only and writes no WAL: a crash may lose
+     * the change, and a torn write may keep part of it, which is fine for a hint (every mix of
+     * old and new bytes is a valid page). A buffer being written meanwhile stays dirty.
+     *
+     * @since 1.3
+     */
+    void markDirtyHint(int buffer);
+
+    /**
      * The buffer's 8 KB page: a new little-endian ByteBuffer (position 0, limit 8192) over the
      * page in shared memory, valid while the buffer stays pinned (PostgreSQL: BufferGetPage).
      */

@@ -73,6 +73,14 @@ public interface HeapAccess {
     DirtyTuple fetchDirty(Relation rel, Transaction tx, ItemPointer tid);
 
     /**
+     * Begins fetching tuples by TID for an index scan or a unique check (table_index_fetch_begin):
+     * fetches that also tell whether a tuple not seen is dead to every transaction.
+     *
+     * @since 1.2
+     */
+    IndexFetch beginIndexFetch(Relation rel, Transaction tx);
+
+    /**
      * VACUUM with indexes (heap_vacuum_rel): as {@link #vacuum(Relation, Transaction)}, but the
      * dead tuples' line pointers are kept (LP_DEAD) until {@code indexes} has removed their
      * index entries, then freed (lazy_vacuum_heap_rel).

@@ -4,7 +4,7 @@
  * PostgreSQL's on-disk format.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.osgres.api.heap;
 
 import org.osgi.annotation.bundle.Export;
