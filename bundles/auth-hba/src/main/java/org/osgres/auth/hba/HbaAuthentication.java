@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +38,15 @@ import java.util.function.BooleanSupplier;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgres.api.auth.AuthExchange;
 import org.osgres.api.auth.AuthMethod;
 import org.osgres.api.auth.AuthRequest;
@@ -178,10 +182,13 @@ public final class HbaAuthentication implements ClientAuthentication {
     }
 
     /**
-     * Every bundle marked to start (fragments and libraries nobody starts aside) is active: none
-     * is left that could still provide a method.
+     * Every bundle marked to start (fragments and libraries nobody starts aside) is active, and no
+     * component of theirs that declares an AuthMethod service is still on its way (declared,
+     * enabled, not yet registered: SCR activates components after their bundle is active, and a
+     * method whose references come from a later bundle registers later still): none is left that
+     * could still provide a method.
      */
-    private static boolean allBundlesActive(BundleContext context) {
+    private boolean allBundlesActive(BundleContext context) {
         for (Bundle b : context.getBundles()) {
             BundleStartLevel level = b.adapt(BundleStartLevel.class);
             if (b.getBundleId() != 0 && level != null && level.isPersistentlyStarted()
@@ -189,7 +196,32 @@ public final class HbaAuthentication implements ClientAuthentication {
                 return false;
             }
         }
-        return true;
+        return !methodComponentPending(context);
+    }
+
+    /** Whether SCR knows an enabled AuthMethod component whose method is not registered yet. */
+    private boolean methodComponentPending(BundleContext context) {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        if (ref == null) {
+            return false;
+        }
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            if (scr == null) {
+                return false;
+            }
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                Object name = d.properties.get(AuthMethod.METHOD_PROPERTY);
+                if (name != null && d.serviceInterfaces != null
+                        && Arrays.asList(d.serviceInterfaces).contains(AuthMethod.class.getName())
+                        && !methods.containsKey(name.toString()) && scr.isComponentEnabled(d)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     /**
