@@ -187,8 +187,7 @@ final class Scope {
         for (int i = 0; i < e.columns().size(); i++) {
             if (e.columns().get(i).name().equals(name)) {
                 if (found != null) {
-                    throw an.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + String.join(".", c.names())
-                            + "\" is ambiguous", c.location());
+                    throw an.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + name + "\" is ambiguous", c.location());
                 }
                 found = columnAt(e, i);
             }
