@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Tables through pgjdbc in every protocol mode: DDL, INSERT with parameters and batches,
  * UPDATE/DELETE with RETURNING, index lookups, constraint errors with their SQLSTATEs,
- * transactions, and a cursor (fetch size) that stops early.
+ * transactions, a cursor (fetch size) that stops early; subqueries in FROM, WITH and
+ * set-returning functions in the select list.
  */
 class JdbcTablesIT extends WithServer {
 
@@ -104,6 +105,56 @@ class JdbcTablesIT extends WithServer {
             c.setAutoCommit(true);
             s.execute("TRUNCATE " + t);
             assertEquals(0, count(s, "SELECT count(*) FROM " + t));
+            s.execute("DROP TABLE " + t);
+        }
+    }
+
+    /** Subqueries in FROM, WITH and set-returning functions in the select list, with bound parameters. */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended", "prepared", "binary"})
+    void subqueriesWithQueriesAndSetReturningFunctions(String mode) throws Exception {
+        String t = "jq_" + mode;
+        CatalogReady.await(server);
+        try (Connection c = JdbcIT.connect(mode); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + t);
+            s.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, grp int)");
+            assertEquals(100, s.executeUpdate("INSERT INTO " + t + " SELECT generate_series(1, 100), 0"));
+            s.executeUpdate("UPDATE " + t + " SET grp = id % 3");
+            String sql = "WITH g AS (SELECT grp, count(*) AS n FROM " + t + " WHERE id <= ? GROUP BY grp)"
+                    + " SELECT s.id, g.n, generate_series(1, s.id) FROM (SELECT id, grp FROM " + t
+                    + " WHERE id < ?) s JOIN g ON g.grp = s.grp ORDER BY 1, 3";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < 6; i++) { // past prepareThreshold: server-prepared
+                    ps.setInt(1, 10);
+                    ps.setInt(2, 3);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        // ids 1 and 2; groups 1 and 2 have 4 and 3 ids up to 10; id 2 gives 2 rows
+                        int[][] expected = {{1, 4, 1}, {2, 3, 1}, {2, 3, 2}};
+                        for (int[] row : expected) {
+                            assertTrue(rs.next());
+                            assertEquals(row[0], rs.getInt(1));
+                            assertEquals(row[1], rs.getLong(2));
+                            assertEquals(row[2], rs.getInt(3));
+                        }
+                        assertFalse(rs.next());
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT generate_series(1, 3) AS a, generate_series(1, 2) AS b")) {
+                assertEquals("a", rs.getMetaData().getColumnName(1));
+                for (int i = 1; i <= 3; i++) {
+                    assertTrue(rs.next());
+                    assertEquals(i, rs.getInt(1));
+                    rs.getInt(2);
+                    assertEquals(i == 3, rs.wasNull());
+                }
+                assertFalse(rs.next());
+            }
+            SQLException noAlias = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM (SELECT 1)"));
+            assertEquals("42601", noAlias.getSQLState());
+            SQLException inWhere = assertThrows(SQLException.class,
+                    () -> s.executeQuery("SELECT 1 WHERE generate_series(1, 2) > 1"));
+            assertEquals("0A000", inWhere.getSQLState());
             s.execute("DROP TABLE " + t);
         }
     }

@@ -190,7 +190,8 @@ public final class PgSqlEngine implements SqlEngine {
         an.setServices(services);
         an.setSession(session);
         Plan plan = switch (ps.stmt()) {
-            case Ast.SelectStmt s when !s.values().isEmpty() -> SelectPlan.analyze(s, an, ps.source());
+            case Ast.SelectStmt s when !s.values().isEmpty() && s.with().isEmpty() -> SelectPlan.analyze(s, an,
+                    ps.source());
             case Ast.SelectStmt s -> QueryAnalyzer.plan(s, an);
             case Ast.SetStmt s -> UtilityPlan.forSet(s);
             case Ast.ShowStmt s -> UtilityPlan.forShow(s, session);

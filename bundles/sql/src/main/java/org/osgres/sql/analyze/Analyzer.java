@@ -28,7 +28,7 @@ import org.osgres.sql.types.TypeIO;
  *
  * Entry points: transform(), columnName(), resolveUnknown(), params().
  * Column references resolve through the query's Scope (FROM); aggregate calls go to
- * Aggregates, subqueries to QueryAnalyzer.
+ * Aggregates, set-returning calls to SetReturning, subqueries to QueryAnalyzer.
  *
  * See also: Coercion -- casts and common types; QueryAnalyzer -- SELECT statements.
  */
@@ -51,6 +51,29 @@ public final class Analyzer {
     org.osgres.api.xact.LockMode fromLock = org.osgres.api.xact.LockMode.ACCESS_SHARE;
     /** True while transforming an aggregate's arguments. */
     boolean inAggregateArgs;
+    /**
+     * Where set-returning function calls of the select list go (for ProjectSet), or null where
+     * they are not allowed; then srfContext names the clause (check_srf_call_placement).
+     */
+    List<SetReturning.SrfCall> srfs;
+    String srfContext = "this context";
+    /** How many set-returning calls were transformed, and where the last one was (p_last_srf). */
+    int srfCount;
+    int lastSrfLocation = -1;
+    /** This query level's WITH list (p_ctenamespace); a CTE is added once analyzed, so it cannot see itself. */
+    List<CteAnalyzer.Cte> ctes = List.of();
+    /** This query level's whole WITH list as written, for the forward-reference hint. */
+    List<org.osgres.sql.parser.Ast.CommonTableExpr> pendingCtes;
+    /** The query whose WITH names are visible next (the one this query is written in), or null. */
+    Analyzer cteOuter;
+    /** How many of cteOuter's CTEs are visible (those before a CTE's own place in its list), or -1 for all. */
+    int cteOuterLimit = -1;
+    /** How many SubPlans (sublinks) run around this query at execution: outer rows pushed (EvalContext.outerRows). */
+    int depth;
+    /** True once FROM has a subquery or WITH query (FOR UPDATE cannot lock through them yet). */
+    boolean subqueryInFrom;
+    /** Levels added to outer references (a CTE's body runs inside the query that references it, deeper than WITH). */
+    int levelShift;
 
     /** declared: the client's parameter type OIDs (0 or missing: infer). */
     public Analyzer(String src, int[] declared) {
@@ -78,6 +101,14 @@ public final class Analyzer {
         this.services = parent.services;
         this.session = parent.session;
         this.tableOids = parent.tableOids;
+        this.cteOuter = parent;
+        this.depth = parent.depth + 1;
+    }
+
+    /** Forbids set-returning functions from here on, naming the clause in the error (VALUES, DEFAULT expressions). */
+    public void forbidSetReturning(String clause) {
+        srfs = null;
+        srfContext = clause;
     }
 
     public void setServices(EngineServices services) {
@@ -163,6 +194,7 @@ public final class Analyzer {
                     b.which().equals("unknown") ? null : Boolean.valueOf(b.which().equals("true")), b.isNot());
             case Ast.TypeCast t -> typeCast(t);
             case Ast.FuncCall f -> Aggregates.isAggregate(f) ? Aggregates.transform(this, f)
+                    : SetReturning.isSetReturning(f) ? SetReturning.transform(this, f)
                     : ExprFunctions.call(this, f);
             case Ast.SqlValue v -> ExprFunctions.sqlValue(this, v);
             case Ast.CaseExpr c -> ExprFunctions.caseExpr(this, c);

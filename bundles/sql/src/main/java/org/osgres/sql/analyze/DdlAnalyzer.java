@@ -135,6 +135,7 @@ public final class DdlAnalyzer {
             ColumnInfo col = new ColumnInfo(++attnum, d.name(), tm.type().oid(), tm.typmod(),
                     d.notNull() || primaryColumns.contains(d.name()), d.defaultText());
             if (d.defaultExpr() != null) {
+                an.forbidSetReturning("DEFAULT expressions");
                 TableAnalyzer.assign(an, an.transform(d.defaultExpr()), col, d.defaultExpr().location());
             }
             columns.add(col);

@@ -79,6 +79,7 @@ final class ExprFunctions {
     }
 
     static Node caseExpr(Analyzer an, Ast.CaseExpr c) {
+        int srfsBefore = an.srfCount;
         Node arg = c.arg() == null ? null : an.transform(c.arg());
         List<Node> conditions = new ArrayList<>();
         List<Node> results = new ArrayList<>();
@@ -105,6 +106,7 @@ final class ExprFunctions {
                     an.coercion.toCommon(results.get(i + 1), type, "CASE", locations.get(i + 1))));
         }
         Node other = an.coercion.toCommon(results.get(0), type, "CASE", locations.get(0));
+        SetReturning.checkNotIn(an, srfsBefore, "CASE");
         return new Nodes.Case(type, -1, whens, other);
     }
 
@@ -125,8 +127,10 @@ final class ExprFunctions {
     }
 
     static Node coalesce(Analyzer an, Ast.CoalesceExpr c) {
+        int srfsBefore = an.srfCount;
         PgType[] type = new PgType[1];
         List<Node> args = common(an, c.args(), "COALESCE", type);
+        SetReturning.checkNotIn(an, srfsBefore, "COALESCE");
         return new Nodes.Coalesce(type[0], -1, args);
     }
 

@@ -8,7 +8,6 @@ import java.util.Objects;
 
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
-import org.osgres.api.sql.SystemView;
 import org.osgres.sql.exec.AggCall;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.Nodes.Node;
@@ -16,26 +15,28 @@ import org.osgres.sql.exec.Plan;
 import org.osgres.sql.exec.PlanNodes;
 import org.osgres.sql.exec.PlanNodes.PlanNode;
 import org.osgres.sql.exec.QueryPlan;
+import org.osgres.sql.exec.SelectPlan;
 import org.osgres.sql.exec.SortSupport;
-import org.osgres.sql.exec.ViewScan;
 import org.osgres.sql.parser.Ast;
 import org.osgres.sql.types.PgType;
 
 /*
- * QueryAnalyzer: SELECT with FROM, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT and
+ * QueryAnalyzer: SELECT with WITH, FROM, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT and
  * OFFSET, analyzed and planned in one pass (PostgreSQL: analyze.c transformSelectStmt,
- * parse_clause.c transformFromClause / transformSortClause / transformGroupClause /
- * findTargetlistEntrySQL92 and SQL99, parse_target.c ExpandColumnRefStar, parse_agg.c
- * parseCheckAggregates / check_ungrouped_columns; then planner.c's fixed plan shape).
+ * parse_clause.c transformSortClause / transformGroupClause / findTargetlistEntrySQL92 and
+ * SQL99, parse_target.c ExpandColumnRefStar, parse_agg.c parseCheckAggregates /
+ * check_ungrouped_columns; then planner.c's fixed plan shape).
  *
- * The plan is always: scans joined by nested loops, Filter (WHERE), Agg and Filter (HAVING)
- * when grouped, Project (targets plus resjunk sort keys), Distinct, Sort, Limit. Relations are
- * the SystemView services by name (pg_catalog is implied), else tables through the catalog
- * (TableAnalyzer: a TableScan that takes WHERE's index quals), or generate_series(); FOR UPDATE
- * adds a LockRows node above WHERE.
+ * The plan is always: FROM items joined by nested loops, Filter (WHERE), Agg and Filter (HAVING)
+ * when grouped, ProjectSet when the select list has set-returning calls, Project (targets plus
+ * resjunk sort keys), Distinct, Sort, Limit. The WITH list is analyzed first (CteAnalyzer), then
+ * the FROM items (FromAnalyzer: tables, views, functions, subqueries, WITH queries); FOR UPDATE
+ * adds a LockRows node above WHERE. A VALUES list as a query (in FROM, WITH or a sublink) is
+ * SelectPlan's rows as a scan.
  *
  * Entry points: plan() -- a QueryPlan for a SELECT; subLink() -- EXISTS and scalar subqueries.
- * See also: Scope -- column references; Aggregates -- aggregate calls; exec.PlanNodes -- execution.
+ * See also: Scope -- column references; FromAnalyzer -- FROM; Aggregates -- aggregate calls;
+ * SetReturning -- set-returning calls; exec.PlanNodes -- execution.
  */
 public final class QueryAnalyzer {
     private QueryAnalyzer() {
@@ -45,6 +46,13 @@ public final class QueryAnalyzer {
     }
 
     public static QueryPlan plan(Ast.SelectStmt s, Analyzer an) {
+        if (!s.with().isEmpty()) {
+            CteAnalyzer.transformWith(an, s.with());
+        }
+        if (!s.values().isEmpty()) {
+            SelectPlan values = SelectPlan.analyze(s, an, an.src());
+            return new QueryPlan(values.columns(), values.scan());
+        }
         Scope scope = new Scope();
         an.scope = scope;
         if (s.locking() != null) {
@@ -53,7 +61,7 @@ public final class QueryAnalyzer {
         PlanNode node = null;
         for (Ast.FromItem fi : s.from()) {
             int before = scope.width();
-            PlanNode n = fromItem(an, scope, fi);
+            PlanNode n = FromAnalyzer.fromItem(an, scope, fi);
             node = node == null ? n : new PlanNodes.NestLoop(node, n, null, false, scope.width() - before);
         }
         if (node == null) {
@@ -69,6 +77,8 @@ public final class QueryAnalyzer {
 
         List<AggCall> aggs = new ArrayList<>();
         an.aggregates = aggs;
+        List<SetReturning.SrfCall> srfs = new ArrayList<>();
+        an.srfs = srfs;
         List<Target> targets = targets(an, scope, s);
 
         forbidAggregates(an, "GROUP BY");
@@ -76,6 +86,10 @@ public final class QueryAnalyzer {
         List<Node> groupNodes = new ArrayList<>();
         for (Ast.Expr g : s.groupBy()) {
             Target t = targetEntrySql92(an, scope, g, targets, "GROUP BY");
+            if (t != null && SetReturning.appearsIn(t.ast())) {
+                throw an.error(SqlState.FEATURE_NOT_SUPPORTED,
+                        "set-returning functions in GROUP BY are not supported by osgres yet", g.location());
+            }
             if (t != null) {
                 groupAsts.add(t.ast());
                 groupNodes.add(t.node());
@@ -86,8 +100,11 @@ public final class QueryAnalyzer {
         }
 
         an.aggregates = aggs;
+        an.forbidSetReturning("HAVING");
         Node having = s.having() == null ? null
                 : an.toBoolean(an.transform(s.having()), "HAVING", s.having().location());
+
+        an.srfs = srfs;
 
         List<Integer> sortColumns = new ArrayList<>();
         List<Target> junk = new ArrayList<>();
@@ -112,6 +129,7 @@ public final class QueryAnalyzer {
             }
             sortColumns.add(index);
         }
+        an.forbidSetReturning("this context");
 
         if (s.locking() != null) {
             node = lockRows(an, s, node, whereNode, !aggs.isEmpty());
@@ -130,6 +148,10 @@ public final class QueryAnalyzer {
             if (having != null) {
                 node = new PlanNodes.Filter(node, having);
             }
+        }
+        if (!srfs.isEmpty()) {
+            boolean grouped = !aggs.isEmpty() || !s.groupBy().isEmpty() || s.having() != null;
+            node = SetReturning.projectSet(node, srfs, scope.width() + (grouped ? aggs.size() : 0));
         }
 
         List<Node> exprs = new ArrayList<>();
@@ -200,6 +222,10 @@ public final class QueryAnalyzer {
         if (problem != null) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, clause + " is not allowed with " + problem);
         }
+        if (an.subqueryInFrom) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, clause
+                    + " with a subquery or WITH query in FROM is not supported by osgres yet");
+        }
         List<org.osgres.sql.exec.TableScan> scans = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
         for (TableAnalyzer.ScanRef ref : an.scans) {
@@ -216,9 +242,11 @@ public final class QueryAnalyzer {
         return new org.osgres.sql.exec.LockRows(node, scans, offsets, mode, policy, where);
     }
 
+    /** Aggregates and set-returning functions are not allowed in the clause analyzed next. */
     private static void forbidAggregates(Analyzer an, String clause) {
         an.aggregates = null;
         an.aggContext = clause;
+        an.forbidSetReturning(clause);
     }
 
     /** EXISTS (SELECT ...), (SELECT ...) and x IN (SELECT ...); outer references are allowed. */
@@ -253,48 +281,6 @@ public final class QueryAnalyzer {
         return new Nodes.SubPlan(false, p.root(), c.type(), c.typmod());
     }
 
-    // ---- FROM
-
-    static PlanNode fromItem(Analyzer an, Scope scope, Ast.FromItem fi) {
-        return switch (fi) {
-            case Ast.FunctionRange fr -> TableAnalyzer.fromFunction(an, scope, fr);
-            case Ast.RangeVar rv -> {
-                String name = rv.name();
-                String rel = name;
-                int dot = name.lastIndexOf('.');
-                if (dot >= 0) {
-                    rel = name.substring(dot + 1);
-                    if (!name.substring(0, dot).equals("pg_catalog")) {
-                        rel = null;
-                    }
-                }
-                SystemView view = rel == null ? null : an.services.view(rel).orElse(null);
-                if (view == null) {
-                    org.osgres.api.catalog.TableInfo t = TableAnalyzer.open(an, name, rv.location(), an.fromLock);
-                    yield TableAnalyzer.fromTable(an, scope, t, rv.alias(), rv.location(), an.fromLock);
-                }
-                List<PgType> types = ViewScan.types(view);
-                List<Scope.Column> cols = new ArrayList<>();
-                for (int i = 0; i < types.size(); i++) {
-                    cols.add(new Scope.Column(view.columns().get(i).name(), types.get(i), -1));
-                }
-                scope.add(an, rel, rv.alias(), cols, rv.location());
-                yield new PlanNodes.Scan(ViewScan.source(view, types));
-            }
-            case Ast.JoinExpr j -> {
-                PlanNode left = fromItem(an, scope, j.left());
-                int mid = scope.width();
-                PlanNode right = fromItem(an, scope, j.right());
-                Node quals = null;
-                if (j.quals() != null) {
-                    forbidAggregates(an, "JOIN conditions");
-                    quals = an.toBoolean(an.transform(j.quals()), "JOIN/ON", j.quals().location());
-                }
-                yield new PlanNodes.NestLoop(left, right, quals, j.kind() == Ast.JoinKind.LEFT, scope.width() - mid);
-            }
-        };
-    }
-
     // ---- target list
 
     static List<Target> targets(Analyzer an, Scope scope, Ast.SelectStmt s) {
@@ -308,12 +294,13 @@ public final class QueryAnalyzer {
                 List<Scope.Entry> entries = c.names().size() == 1 ? scope.entries()
                         : List.of(scope.entry(an, c.names(), c.location()));
                 for (Scope.Entry e : entries) {
-                    for (Scope.Column col : e.columns()) {
-                        if (col.type() == PgType.TID && col.name().equals("ctid")) {
+                    for (int i = 0; i < e.columns().size(); i++) {
+                        Scope.Column col = e.columns().get(i);
+                        if (e.relOid() != 0 && col.type() == PgType.TID && col.name().equals("ctid")) {
                             continue; // a system column: not part of *
                         }
                         Ast.ColumnRef ref = new Ast.ColumnRef(List.of(e.refname(), col.name()), c.location());
-                        out.add(new Target(ref, Scope.column(e, col.name()), col.name()));
+                        out.add(new Target(ref, Scope.columnAt(e, i), col.name()));
                     }
                 }
                 continue;
@@ -433,7 +420,7 @@ public final class QueryAnalyzer {
         }
     }
 
-    private static Object value(RecordComponent rc, Record r) {
+    static Object value(RecordComponent rc, Record r) {
         try {
             return rc.getAccessor().invoke(r);
         } catch (ReflectiveOperationException ex) {

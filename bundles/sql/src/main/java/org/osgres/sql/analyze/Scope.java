@@ -16,18 +16,25 @@ import org.osgres.sql.types.PgType;
  * scanNSItemForColumn, errorMissingColumn with its fuzzy "Perhaps you meant" hints,
  * errorMissingRTE).
  *
- * Each entry is one relation with its reference name (the alias, else the relation name) and
- * its columns at an offset in the joined tuple, so a resolved column is a Nodes.Var.
+ * Each entry is one relation, subquery or WITH query with its reference name (the alias, else
+ * the relation name) and its columns at an offset in the joined tuple, so a resolved column is
+ * a Nodes.Var. A column only an enclosing query has is an OuterVar, its levels counted as the
+ * executor nests SubPlans (Analyzer.levelShift).
  *
- * Entry points: add(), resolve(), entries(), width().
+ * Entry points: add(), addSubquery(), resolve(), entries(), width().
  * See also: QueryAnalyzer -- fills it from FROM.
  */
 final class Scope {
     record Column(String name, PgType type, int typmod) {
     }
 
-    /** One range table entry; relname is the relation's own name, refname what the query calls it. */
-    record Entry(String refname, String relname, boolean hasAlias, List<Column> columns, int offset, int relOid) {
+    /**
+     * One range table entry; relname is the relation's own name, refname what the query calls it.
+     * origins, for a subquery or WITH query, is the table column each output column shows
+     * ({oid, attnum}, or null), as markTargetListOrigin looks through them; null for a relation.
+     */
+    record Entry(String refname, String relname, boolean hasAlias, List<Column> columns, int offset, int relOid,
+            List<int[]> origins) {
     }
 
     /** The table column a Var shows (oid and attnum; -1 for ctid), or null for anything else. */
@@ -37,9 +44,13 @@ final class Scope {
         }
         for (Entry e : entries) {
             int i = v.index() - e.offset();
-            if (e.relOid() != 0 && i >= 0 && i < e.columns().size()) {
+            if (i < 0 || i >= e.columns().size()) {
+                continue;
+            }
+            if (e.relOid() != 0) {
                 return new int[] {e.relOid(), i == e.columns().size() - 1 ? -1 : i + 1};
             }
+            return e.origins() == null ? null : e.origins().get(i);
         }
         return null;
     }
@@ -64,6 +75,15 @@ final class Scope {
 
     /** Adds a table (its oid for RowDescription), whose last column is its ctid. */
     Entry add(Analyzer an, String relname, String alias, List<Column> columns, int location, int relOid) {
+        return add(relname, alias, columns, relOid, null);
+    }
+
+    /** Adds a subquery or WITH query with the table columns its output columns show. */
+    Entry addSubquery(String relname, String alias, List<Column> columns, List<int[]> origins) {
+        return add(relname, alias, columns, 0, origins);
+    }
+
+    private Entry add(String relname, String alias, List<Column> columns, int relOid, List<int[]> origins) {
         String refname = alias != null ? alias : relname;
         for (Entry e : entries) {
             if (e.refname().equals(refname)) {
@@ -72,7 +92,7 @@ final class Scope {
                         + "\" specified more than once");
             }
         }
-        Entry e = new Entry(refname, relname, alias != null, columns, width, relOid);
+        Entry e = new Entry(refname, relname, alias != null, columns, width, relOid, origins);
         entries.add(e);
         width += columns.size();
         return e;
@@ -97,9 +117,10 @@ final class Scope {
             } catch (PgException e) {
                 throw notHere;
             }
+            int up = 1 + an.levelShift;
             return switch (v) {
-                case Nodes.Var x -> new Nodes.OuterVar(1, x.index(), x.type(), x.typmod());
-                case Nodes.OuterVar x -> new Nodes.OuterVar(x.levelsUp() + 1, x.index(), x.type(), x.typmod());
+                case Nodes.Var x -> new Nodes.OuterVar(up, x.index(), x.type(), x.typmod());
+                case Nodes.OuterVar x -> new Nodes.OuterVar(x.levelsUp() + up, x.index(), x.type(), x.typmod());
                 default -> v;
             };
         }
@@ -115,7 +136,7 @@ final class Scope {
         if (names.size() == 1) {
             Node found = null;
             for (Entry e : entries) {
-                Node v = column(e, colname);
+                Node v = column(an, e, colname, c);
                 if (v != null) {
                     if (found != null) {
                         throw an.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + colname + "\" is ambiguous",
@@ -130,7 +151,7 @@ final class Scope {
             return found;
         }
         Entry e = entry(an, names, c.location());
-        Node v = column(e, colname);
+        Node v = column(an, e, colname, c);
         if (v == null) {
             throw missingColumn(an, names.get(names.size() - 2), colname, c.location());
         }
@@ -158,6 +179,26 @@ final class Scope {
 
     private static PgException at(Analyzer an, PgException e, int location) {
         return an.at(e, location);
+    }
+
+    /** A column of one entry by name; 42702 when the entry has two of that name (scanNSItemForColumn). */
+    private static Node column(Analyzer an, Entry e, String name, Ast.ColumnRef c) {
+        Node found = null;
+        for (int i = 0; i < e.columns().size(); i++) {
+            if (e.columns().get(i).name().equals(name)) {
+                if (found != null) {
+                    throw an.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + name + "\" is ambiguous", c.location());
+                }
+                found = columnAt(e, i);
+            }
+        }
+        return found;
+    }
+
+    /** The i-th column of an entry as a Var. */
+    static Nodes.Var columnAt(Entry e, int i) {
+        Column col = e.columns().get(i);
+        return new Nodes.Var(e.offset() + i, col.type(), col.typmod());
     }
 
     static Node column(Entry e, String name) {

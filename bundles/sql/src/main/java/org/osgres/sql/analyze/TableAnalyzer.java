@@ -11,7 +11,6 @@ import org.osgres.api.catalog.TableInfo;
 import org.osgres.api.error.PgException;
 import org.osgres.api.error.SqlState;
 import org.osgres.api.xact.LockMode;
-import org.osgres.sql.exec.GenerateSeries;
 import org.osgres.sql.exec.ModifyTable;
 import org.osgres.sql.exec.Nodes;
 import org.osgres.sql.exec.Nodes.Node;
@@ -29,8 +28,7 @@ import org.osgres.sql.types.PgType;
  * TableAnalyzer: tables in statements (PostgreSQL: parse_relation.c parserOpenTable and
  * addRangeTableEntry, analyze.c transformInsertStmt / transformUpdateStmt /
  * transformDeleteStmt / transformReturningList, parse_target.c transformAssignedExpr and
- * checkInsertTargets, rewriteHandler.c's defaults (build_column_default), and parse_clause.c
- * for a function in FROM).
+ * checkInsertTargets, rewriteHandler.c's defaults (build_column_default)).
  *
  * A table is opened through the catalog with the lock the statement needs (AccessShareLock to
  * read, RowExclusiveLock to change), found by name with the session's search_path. Its scope
@@ -38,7 +36,7 @@ import org.osgres.sql.types.PgType;
  * PostgreSQL's assignment casts, then the column's typmod (22001 for a too-long varchar).
  * Defaults are the catalog's SQL text, parsed and analyzed again.
  *
- * Entry points: fromTable(), fromFunction() (QueryAnalyzer's FROM), insert(), update(), delete().
+ * Entry points: fromTable() (FromAnalyzer's tables), insert(), update(), delete().
  * See also: exec.ModifyTable -- runs them; exec.TableScan -- the scans; DdlAnalyzer -- DDL.
  */
 public final class TableAnalyzer {
@@ -100,42 +98,6 @@ public final class TableAnalyzer {
         return scan;
     }
 
-    /** generate_series(int4 or int8, ...) in FROM; other functions are 0A000. */
-    static PlanNode fromFunction(Analyzer an, Scope scope, Ast.FunctionRange fr) {
-        Ast.FuncCall call = fr.call();
-        String name = call.name().startsWith("pg_catalog.") ? call.name().substring(11) : call.name();
-        if (!name.equals("generate_series") || call.args().size() < 2 || call.args().size() > 3) {
-            throw an.error(SqlState.FEATURE_NOT_SUPPORTED, "function " + call.name()
-                    + " in FROM is not supported by osgres yet", fr.location());
-        }
-        an.aggregates = null;
-        an.aggContext = "functions in FROM";
-        List<Node> args = new ArrayList<>();
-        PgType type = PgType.INT4;
-        for (Ast.Expr e : call.args()) {
-            Node n = an.transform(e);
-            args.add(n);
-            if (n.type() == PgType.INT8) {
-                type = PgType.INT8;
-            } else if (n.type() != PgType.INT4 && n.type() != PgType.INT2 && n.type() != PgType.UNKNOWN) {
-                throw an.error(SqlState.FEATURE_NOT_SUPPORTED, "generate_series(" + n.type().displayName()
-                        + ") is not supported by osgres yet", fr.location());
-            }
-        }
-        for (int i = 0; i < args.size(); i++) {
-            args.set(i, an.coercion.coerce(args.get(i), type, -1, Coercion.Context.IMPLICIT,
-                    call.args().get(i).location()));
-        }
-        String refname = fr.alias() != null ? fr.alias() : "generate_series";
-        String column = !fr.columnAliases().isEmpty() ? fr.columnAliases().get(0) : refname;
-        if (fr.columnAliases().size() > 1) {
-            throw an.error(SqlState.INVALID_COLUMN_REFERENCE, "too many column aliases specified for function "
-                    + "generate_series", fr.location());
-        }
-        scope.add(an, "generate_series", fr.alias(), List.of(new Scope.Column(column, type, -1)), fr.location());
-        return new GenerateSeries(type, args.get(0), args.get(1), args.size() > 2 ? args.get(2) : null);
-    }
-
     // ---- assignment and defaults
 
     /** transformAssignedExpr: assignment cast to the column's type, then its typmod (22001 / 22003 at run time). */
@@ -166,6 +128,7 @@ public final class TableAnalyzer {
         Analyzer sub = new Analyzer(sql, null);
         sub.services = an.services;
         sub.session = an.session;
+        sub.forbidSetReturning("DEFAULT expressions");
         return assign(sub, sub.transform(s.targets().get(0).expr()), col, -1);
     }
 
@@ -214,11 +177,22 @@ public final class TableAnalyzer {
             defaults.add(null);
         }
         Ast.SelectStmt sel = s.select();
+        if (sel != null && sel.values().size() == 1 && sel.with().isEmpty() && SetReturning.appearsIn(sel.values())
+                && sel.values().get(0).stream().noneMatch(e -> e instanceof Ast.SetToDefault)) {
+            // one VALUES row is a select list (EXPR_KIND_VALUES_SINGLE): set-returning functions may add rows
+            List<Ast.ResTarget> row = new ArrayList<>();
+            for (Ast.Expr e : sel.values().get(0)) {
+                row.add(new Ast.ResTarget(e, null, e.location()));
+            }
+            sel = new Ast.SelectStmt(false, row, List.of(), null, List.of(), null, List.of(), null, null, List.of(),
+                    -1);
+        }
         ModifyTable plan;
         Returning ret;
-        if (sel == null || (!sel.values().isEmpty() && sel.from().isEmpty())) {
+        if (sel == null || (!sel.values().isEmpty() && sel.with().isEmpty())) {
             List<List<Ast.Expr>> rows = sel == null ? List.of(List.of()) : sel.values();
             List<List<Node>> out = new ArrayList<>();
+            an.forbidSetReturning("VALUES");
             for (List<Ast.Expr> row : rows) {
                 if (sel != null) {
                     checkWidth(an, s, row.size(), targets.size(), row);
@@ -242,6 +216,7 @@ public final class TableAnalyzer {
         } else {
             Analyzer sub = new Analyzer(an);
             sub.parent = null;
+            sub.depth = an.depth;
             QueryPlan qp = QueryAnalyzer.plan(sel, sub);
             checkWidth(an, s, qp.columns().size(), targets.size(), null);
             Node[] full = new Node[t.columns().size()];
@@ -307,6 +282,7 @@ public final class TableAnalyzer {
         an.scope = scope;
         an.aggregates = null;
         an.aggContext = "RETURNING";
+        an.forbidSetReturning("RETURNING");
         try {
             Ast.SelectStmt fake = new Ast.SelectStmt(false, targets, List.of(), null, List.of(), null, List.of(),
                     null, null, List.of(), -1);
@@ -337,13 +313,14 @@ public final class TableAnalyzer {
         PlanNode node = scan;
         for (Ast.FromItem fi : from) {
             int before = scope.width();
-            PlanNode n = QueryAnalyzer.fromItem(an, scope, fi);
+            PlanNode n = FromAnalyzer.fromItem(an, scope, fi);
             node = new PlanNodes.NestLoop(node, n, null, false, scope.width() - before);
         }
         Node where = null;
         if (whereAst != null) {
             an.aggregates = null;
             an.aggContext = "WHERE";
+            an.forbidSetReturning("WHERE");
             where = an.toBoolean(an.transform(whereAst), "WHERE", whereAst.location());
             node = new PlanNodes.Filter(node, where);
             QueryAnalyzer.pushQuals(an, where);
@@ -357,6 +334,7 @@ public final class TableAnalyzer {
         Node[] projection = new Node[t.columns().size()];
         an.aggregates = null;
         an.aggContext = "UPDATE";
+        an.forbidSetReturning("UPDATE");
         for (Ast.SetClause sc : s.sets()) {
             ColumnInfo col = column(an, t, sc.column(), sc.location());
             if (projection[col.attnum() - 1] != null) {

@@ -7,7 +7,8 @@ import org.osgres.sql.exec.PlanNodes.PlanNode;
 import org.osgres.sql.types.PgType;
 
 /*
- * GenerateSeries: generate_series(start, stop [, step]) over int4 or int8 in FROM (PostgreSQL:
+ * GenerateSeries: generate_series(start, stop [, step]) over int4 or int8, in FROM or run by a
+ * ProjectSet for a select list (PostgreSQL:
  * nodeFunctionscan.c running int.c generate_series_step_int4 / int8.c generate_series_step_int8
  * in value-per-call mode). Rows are produced one at a time, never materialized, so
  * INSERT ... SELECT ... FROM generate_series(1, 5000000) streams.
@@ -29,6 +30,11 @@ public final class GenerateSeries implements PlanNode {
         this.start = start;
         this.stop = stop;
         this.step = step;
+    }
+
+    /** The series' type: int4 or int8. */
+    public PgType type() {
+        return type;
     }
 
     @Override

@@ -16,9 +16,10 @@ import org.osgres.sql.types.PgType;
  * transformValuesClause, then nodeResult.c, nodeValuesscan.c and nodeLimit.c).
  *
  * A SELECT without FROM has one implicit row: WHERE filters it, LIMIT and OFFSET (evaluated
- * first, as nodeLimit.c does) cut it. PgSqlEngine sends SELECT to QueryAnalyzer and only VALUES here.
+ * first, as nodeLimit.c does) cut it. PgSqlEngine sends SELECT to QueryAnalyzer and only VALUES here;
+ * VALUES in FROM, in WITH or in a sublink runs as a plan node (scan()).
  *
- * Entry points: analyze(), run().
+ * Entry points: analyze(), run(), scan().
  */
 public final class SelectPlan implements Plan {
     private final List<Column> columns;
@@ -42,6 +43,7 @@ public final class SelectPlan implements Plan {
         }
         List<Column> columns = new ArrayList<>();
         List<List<Node>> rows = new ArrayList<>();
+        an.forbidSetReturning("VALUES");
         if (!s.values().isEmpty()) {
             valuesRows(s.values(), an, columns, rows);
         } else {
@@ -88,6 +90,11 @@ public final class SelectPlan implements Plan {
             columns.add(new Column("column" + (c + 1), type, -1));
         }
         rows.addAll(raw);
+    }
+
+    /** The rows as a plan node (nodeValuesscan.c), for VALUES as a subquery, a WITH query or a sublink. */
+    public PlanNodes.PlanNode scan() {
+        return new PlanNodes.Scan(ctx -> run(ctx).rows());
     }
 
     @Override

@@ -245,8 +245,20 @@ public final class Ast {
     public record ResTarget(Expr expr, String alias, int location) {
     }
 
-    /** A FROM-clause item: a relation or a join of two items. */
-    public sealed interface FromItem permits RangeVar, JoinExpr, FunctionRange {
+    /** A FROM-clause item: a relation, a function, a subquery or a join of two items. */
+    public sealed interface FromItem permits RangeVar, JoinExpr, FunctionRange, RangeSubselect {
+    }
+
+    /**
+     * A subquery in FROM (RangeSubselect): (SELECT ...) [AS] alias [(column aliases)]. The
+     * alias is required (PostgreSQL 15's grammar); location is the opening parenthesis.
+     */
+    public record RangeSubselect(SelectStmt query, String alias, List<String> columnAliases, int location)
+            implements FromItem {
+    }
+
+    /** One WITH list element (CommonTableExpr): name [(column aliases)] AS (query); location is the name. */
+    public record CommonTableExpr(String name, List<String> columnAliases, SelectStmt query, int location) {
     }
 
     /** A function in FROM (RangeFunction): generate_series(1, 10) [AS] alias [(column aliases)]. */
@@ -272,15 +284,30 @@ public final class Ast {
     /**
      * SELECT or VALUES. For VALUES, values holds the rows and targets is empty. starLocation is
      * the offset of the first * in the target list, or -1; a * target is a ColumnRef whose last
-     * name is "*".
+     * name is "*". with is the WITH list before it (non-recursive common table expressions), empty
+     * when there is none.
      */
     public record SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
             List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
-            List<List<Expr>> values, int starLocation, Locking locking) implements Stmt {
+            List<List<Expr>> values, int starLocation, Locking locking, List<CommonTableExpr> with)
+            implements Stmt {
+        public SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
+                List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
+                List<List<Expr>> values, int starLocation, Locking locking) {
+            this(distinct, targets, from, where, groupBy, having, orderBy, limit, offset, values, starLocation,
+                    locking, List.of());
+        }
+
         public SelectStmt(boolean distinct, List<ResTarget> targets, List<FromItem> from, Expr where,
                 List<Expr> groupBy, Expr having, List<SortBy> orderBy, Expr limit, Expr offset,
                 List<List<Expr>> values, int starLocation) {
             this(distinct, targets, from, where, groupBy, having, orderBy, limit, offset, values, starLocation, null);
+        }
+
+        /** The same statement with a WITH list in front of it. */
+        public SelectStmt withCtes(List<CommonTableExpr> ctes) {
+            return new SelectStmt(distinct, targets, from, where, groupBy, having, orderBy, limit, offset, values,
+                    starLocation, locking, ctes);
         }
     }
 

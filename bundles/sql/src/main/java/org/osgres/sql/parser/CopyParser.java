@@ -37,7 +37,7 @@ final class CopyParser {
         List<String> columns = new ArrayList<>();
         if (ps.peek().isPunct('(')) {
             ps.next();
-            query = ps.selectStmt();
+            query = ps.query();
             ps.expectPunct(')');
         } else {
             table = ps.identifier();

@@ -33,7 +33,7 @@ final class DmlParser {
         table = new Ast.RangeVar(table.name(), alias, table.location());
         List<String> columns = new ArrayList<>();
         List<Integer> locations = new ArrayList<>();
-        if (ps.peek().isPunct('(') && !ps.peekAt(1).isKeyword("select")) {
+        if (ps.peek().isPunct('(') && !ps.atSubquery(1)) {
             ps.next();
             do {
                 locations.add(ps.peek().start());
@@ -50,13 +50,13 @@ final class DmlParser {
             select = null;
         } else if (ps.peek().isKeyword("values")) {
             select = values(ps);
-        } else if (ps.peek().isKeyword("select")) {
-            select = ps.selectStmt();
-        } else if (ps.peek().isPunct('(') && ps.peekAt(1).isKeyword("select")) {
+        } else if (ps.atSubquery(0)) {
+            select = ps.query();
+        } else if (ps.peek().isPunct('(') && ps.atSubquery(1)) {
             ps.next();
-            select = ps.selectStmt();
+            select = ps.query();
             ps.expectPunct(')');
-        } else if (ps.peek().isKeyword("overriding") || ps.peek().isKeyword("with")) {
+        } else if (ps.peek().isKeyword("overriding")) {
             throw unsupported(ps, ps.peek().text().toUpperCase(Locale.ROOT) + " in INSERT", ps.peek());
         } else {
             throw ps.syntaxError(ps.peek());

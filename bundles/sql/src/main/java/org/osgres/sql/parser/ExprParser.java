@@ -143,8 +143,8 @@ final class ExprParser {
             } else if (t.isKeyword("in")) {
                 ps.next();
                 ps.expectPunct('(');
-                if (ps.peek().isKeyword("select")) {
-                    Ast.SelectStmt sub = ps.selectStmt();
+                if (ps.atSubquery(0)) {
+                    Ast.SelectStmt sub = ps.query();
                     ps.expectPunct(')');
                     Expr any = new Ast.SubLink(Ast.SubLinkKind.ANY, left, sub, t.start());
                     left = not ? new Ast.BoolExpr(Ast.BoolOp.NOT, List.of(any), t.start()) : any;
@@ -262,15 +262,10 @@ final class ExprParser {
             case PUNCT:
                 if (t.isPunct('(')) {
                     ps.next();
-                    if (ps.peek().isKeyword("select")) {
-                        Ast.SelectStmt sub = ps.selectStmt();
+                    if (ps.atSubquery(0)) {
+                        Ast.SelectStmt sub = ps.query();
                         ps.expectPunct(')');
                         return new Ast.SubLink(Ast.SubLinkKind.EXPR, null, sub, t.start());
-                    }
-                    if (ps.peek().isKeyword("values")) {
-                        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                                "VALUES subqueries are not supported by osgres yet")
-                                .atPosition(Lexer.position(ps.src, ps.peek().start()));
                     }
                     Expr e = expr();
                     ps.expectPunct(')');
@@ -344,10 +339,10 @@ final class ExprParser {
                 }
                 break;
             case "exists":
-                if (ps.peekAt(1).isPunct('(') && ps.peekAt(2).isKeyword("select")) {
+                if (ps.peekAt(1).isPunct('(') && ps.atSubquery(2)) {
                     ps.next();
                     ps.next();
-                    Ast.SelectStmt sub = ps.selectStmt();
+                    Ast.SelectStmt sub = ps.query();
                     ps.expectPunct(')');
                     return new Ast.SubLink(Ast.SubLinkKind.EXISTS, null, sub, t.start());
                 }

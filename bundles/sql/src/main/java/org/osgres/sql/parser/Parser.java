@@ -13,15 +13,18 @@ import org.osgres.sql.parser.Ast.Stmt;
  * Parser: a recursive-descent parser for osgres's part of PostgreSQL's grammar (PostgreSQL:
  * parser/gram.y, with its operator precedence table, and parser.c's raw_parser).
  *
- * stmtmulti splits at semicolons; empty statements are dropped. SELECT (with FROM, joins,
- * WHERE, GROUP BY, HAVING, ORDER BY, LIMIT / OFFSET, DISTINCT) and VALUES, SET, RESET, SHOW,
- * the transaction statements and the role statements (RoleParser) parse fully; other
- * statements are recognised by their leading keywords and returned as UnsupportedStmt. Expressions follow gram.y's precedence,
+ * stmtmulti splits at semicolons; empty statements are dropped. SELECT (with a WITH list, FROM
+ * with joins and subqueries, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT / OFFSET, DISTINCT) and
+ * VALUES, WITH ... INSERT ... SELECT, SET, RESET, SHOW, the transaction statements and the role statements (RoleParser) parse fully; other
+ * statements are recognised by their leading keywords and returned as UnsupportedStmt. WITH
+ * RECURSIVE, INSERT / UPDATE / DELETE inside WITH, and LATERAL are 0A000; a subquery in FROM
+ * needs an alias (42601, as PostgreSQL 15's grammar). Expressions follow gram.y's precedence,
  * lowest first: OR, AND, NOT, IS, comparison, BETWEEN/IN/LIKE, other operators, + -, * / %, ^,
  * unary minus, ::. Syntax errors are 42601 "syntax error at or near" the offending token, or
  * "at end of input", positioned as PostgreSQL positions them.
  *
- * Entry points: parse() -- the statements of a query string, each with its source range.
+ * Entry points: parse() -- the statements of a query string, each with its source range;
+ * query() -- a subquery (select_no_parens) for the other productions.
  * See also: Lexer -- tokens; ExprParser -- the expression productions; RoleParser -- role
  * statements; UtilityParser -- SET, SHOW and transactions; Ast -- the nodes.
  */
@@ -33,7 +36,7 @@ public final class Parser {
     static final Set<String> UNSUPPORTED_LEADERS = Set.of("create", "insert", "update", "delete", "drop", "alter",
             "copy", "truncate", "grant", "revoke", "explain", "analyze", "analyse", "vacuum", "prepare", "execute",
             "deallocate", "declare", "fetch", "close", "listen", "notify", "unlisten", "lock", "discard",
-            "savepoint", "release", "comment", "with", "table", "checkpoint", "reindex", "cluster", "do", "call",
+            "savepoint", "release", "comment", "table", "checkpoint", "reindex", "cluster", "do", "call",
             "merge", "load", "import", "security", "refresh", "reassign", "move");
 
     final String src;
@@ -147,6 +150,8 @@ public final class Parser {
             switch (t.text()) {
                 case "select":
                     return select();
+                case "with":
+                    return withStatement();
                 case "values":
                     return values();
                 case "set":
@@ -234,6 +239,95 @@ public final class Parser {
 
     private Stmt select() {
         return selectStmt();
+    }
+
+    /** True when the token ahead starts a query: SELECT, VALUES or WITH (select_no_parens). */
+    boolean atSubquery(int ahead) {
+        Token t = peekAt(ahead);
+        return t.isKeyword("select") || t.isKeyword("values") || t.isKeyword("with");
+    }
+
+    /** A query where a subquery may stand: [WITH ...] SELECT ... or VALUES ... */
+    Ast.SelectStmt query() {
+        List<Ast.CommonTableExpr> with = peek().isKeyword("with") ? withClause() : List.of();
+        Ast.SelectStmt s;
+        if (peek().isKeyword("values")) {
+            s = (Ast.SelectStmt) values();
+        } else if (peek().isKeyword("select")) {
+            s = selectStmt();
+        } else {
+            throw syntaxError(peek());
+        }
+        return with.isEmpty() ? s : s.withCtes(with);
+    }
+
+    /** A statement that starts with WITH: a query, or INSERT ... SELECT with the WITH list given to its query. */
+    private Stmt withStatement() {
+        Token w = peek();
+        List<Ast.CommonTableExpr> with = withClause();
+        Token t = peek();
+        if (t.isKeyword("insert")) {
+            Ast.InsertStmt ins = (Ast.InsertStmt) DmlParser.insert(this);
+            if (ins.select() == null || !ins.select().values().isEmpty() || !ins.select().with().isEmpty()) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "WITH before INSERT is supported by osgres only for INSERT ... SELECT without its own WITH")
+                        .atPosition(Lexer.position(src, w.start()));
+            }
+            return new Ast.InsertStmt(ins.table(), ins.columns(), ins.columnLocations(), ins.select().withCtes(with),
+                    ins.returning());
+        }
+        if (t.isKeyword("update") || t.isKeyword("delete")) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "WITH before "
+                    + t.text().toUpperCase(java.util.Locale.ROOT) + " is not supported by osgres yet")
+                    .atPosition(Lexer.position(src, w.start()));
+        }
+        if (t.isKeyword("select") || t.isKeyword("values")) {
+            Ast.SelectStmt s = t.isKeyword("select") ? selectStmt() : (Ast.SelectStmt) values();
+            return s.withCtes(with);
+        }
+        throw syntaxError(t);
+    }
+
+    /**
+     * with_clause: WITH cte [, ...] where cte is name [(columns)] AS [[NOT] MATERIALIZED] (query).
+     * WITH RECURSIVE and data-modifying statements in WITH are 0A000.
+     */
+    List<Ast.CommonTableExpr> withClause() {
+        expectKeyword("with");
+        if (peek().isKeyword("recursive")) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "WITH RECURSIVE is not supported by osgres yet")
+                    .atPosition(Lexer.position(src, peek().start()));
+        }
+        List<Ast.CommonTableExpr> ctes = new ArrayList<>();
+        do {
+            Token nameToken = peek();
+            String name = identifier();
+            List<String> columns = List.of();
+            if (acceptPunct('(')) {
+                columns = new ArrayList<>();
+                do {
+                    columns.add(identifier());
+                } while (acceptPunct(','));
+                expectPunct(')');
+            }
+            expectKeyword("as");
+            if (acceptKeyword("not")) {
+                expectKeyword("materialized");
+            } else {
+                acceptKeyword("materialized");
+            }
+            expectPunct('(');
+            Token q = peek();
+            if (q.isKeyword("insert") || q.isKeyword("update") || q.isKeyword("delete")) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "data-modifying statements in WITH are not supported by osgres yet")
+                        .atPosition(Lexer.position(src, q.start()));
+            }
+            Ast.SelectStmt query = query();
+            expectPunct(')');
+            ctes.add(new Ast.CommonTableExpr(name, columns, query, nameToken.start()));
+        } while (acceptPunct(','));
+        return ctes;
     }
 
     /** SELECT [ALL | DISTINCT] targets [FROM ...] [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT] [OFFSET]. */
@@ -428,9 +522,27 @@ public final class Parser {
 
     Ast.FromItem tableRef() {
         Token t = peek();
-        if (t.isPunct('(')) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "subqueries in FROM are not supported by osgres yet")
+        if (t.isKeyword("lateral")) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "LATERAL is not supported by osgres yet")
                     .atPosition(Lexer.position(src, t.start()));
+        }
+        if (t.isPunct('(')) {
+            if (!atSubquery(1)) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "parenthesized joins in FROM are not supported by osgres yet")
+                        .atPosition(Lexer.position(src, t.start()));
+            }
+            next();
+            Ast.SelectStmt query = query();
+            expectPunct(')');
+            List<String> columnAliases = new ArrayList<>();
+            String alias = aliasClause(columnAliases);
+            if (alias == null) {
+                throw new PgException(SqlState.SYNTAX_ERROR, "subquery in FROM must have an alias")
+                        .withHint("For example, FROM (SELECT ...) [AS] foo.")
+                        .atPosition(Lexer.position(src, t.start()));
+            }
+            return new Ast.RangeSubselect(query, alias, columnAliases, t.start());
         }
         StringBuilder name = new StringBuilder(identifier());
         while (acceptPunct('.')) {
@@ -441,19 +553,8 @@ public final class Parser {
             List<Expr> args = peek().isPunct(')') ? List.of() : new ExprParser(this).exprList();
             expectPunct(')');
             Ast.FuncCall call = new Ast.FuncCall(name.toString(), args, t.start(), name.toString());
-            String alias = null;
-            List<String> columnAliases = List.of();
-            if (acceptKeyword("as") || peek().kind() == Token.Kind.QIDENT || (peek().kind() == Token.Kind.IDENT
-                    && !Keywords.isReserved(peek().text()) && !JOIN_WORDS.contains(peek().text()))) {
-                alias = identifier();
-                if (acceptPunct('(')) {
-                    columnAliases = new ArrayList<>();
-                    do {
-                        columnAliases.add(identifier());
-                    } while (acceptPunct(','));
-                    expectPunct(')');
-                }
-            }
+            List<String> columnAliases = new ArrayList<>();
+            String alias = aliasClause(columnAliases);
             return new Ast.FunctionRange(call, alias, columnAliases, t.start());
         }
         String alias = null;
@@ -466,6 +567,22 @@ public final class Parser {
         return new Ast.RangeVar(name.toString(), alias, t.start());
     }
 
+    /** alias_clause: [AS] alias [(column aliases)], or null when none follows; the columns go to columnAliases. */
+    private String aliasClause(List<String> columnAliases) {
+        if (!(acceptKeyword("as") || peek().kind() == Token.Kind.QIDENT || (peek().kind() == Token.Kind.IDENT
+                && !Keywords.isReserved(peek().text()) && !JOIN_WORDS.contains(peek().text())))) {
+            return null;
+        }
+        String alias = identifier();
+        if (acceptPunct('(')) {
+            do {
+                columnAliases.add(identifier());
+            } while (acceptPunct(','));
+            expectPunct(')');
+        }
+        return alias;
+    }
+
     private boolean atClauseEnd() {
         Token t = peek();
         return t.kind() == Token.Kind.EOF || t.isPunct(';') || t.isPunct(')')
@@ -474,7 +591,7 @@ public final class Parser {
                         .contains(t.text()));
     }
 
-    private Stmt values() {
+    Stmt values() {
         expectKeyword("values");
         ExprParser ep = new ExprParser(this);
         List<List<Expr>> rows = new ArrayList<>();
