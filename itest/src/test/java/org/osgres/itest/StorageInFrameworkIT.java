@@ -25,6 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgres.api.catalog.SystemCatalog;
 import org.osgres.api.buffer.BufferManager;
 import org.osgres.api.buffer.ForkNumber;
@@ -34,6 +36,8 @@ import org.osgres.api.clog.CommitLog;
 import org.osgres.api.clog.XidStatus;
 import org.osgres.api.config.Settings;
 import org.osgres.api.shmem.SharedMemory;
+import org.osgres.api.wal.Recovery;
+import org.osgres.api.xact.TransactionManager;
 
 /**
  * The storage foundation in Felix: shared memory sized from the settings, the buffer pool and
@@ -124,5 +128,23 @@ public class StorageInFrameworkIT {
         assertEquals(XidStatus.ABORTED, clog.status(4));
         assertEquals(XidStatus.IN_PROGRESS, clog.status(5));
         assertTrue(Files.exists(settings.dataDirectory().resolve("pg_xact/0000")));
+    }
+
+    /**
+     * Startup order: the transaction manager comes only after crash recovery (its start marks the
+     * last run's unfinished xids aborted, which must not race with the commit records redo sets).
+     * A DS service is registered once its references are satisfied, and service ids grow with
+     * registration, so the order shows in them.
+     */
+    @Test
+    public void theTransactionManagerIsRegisteredAfterRecovery() {
+        ServiceReference<Recovery> recovery = context.getServiceReference(Recovery.class);
+        ServiceReference<TransactionManager> xacts = context.getServiceReference(TransactionManager.class);
+        assertTrue("Recovery is registered", recovery != null);
+        assertTrue("TransactionManager is registered", xacts != null);
+        long recoveryId = (Long) recovery.getProperty(Constants.SERVICE_ID);
+        long xactsId = (Long) xacts.getProperty(Constants.SERVICE_ID);
+        assertTrue("TransactionManager (service " + xactsId + ") after Recovery (service " + recoveryId + ")",
+                xactsId > recoveryId);
     }
 }

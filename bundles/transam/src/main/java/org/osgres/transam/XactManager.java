@@ -3,8 +3,10 @@
  * access/transam/xact.c StartTransaction/CommitTransaction/AbortTransaction, transam.c
  * TransactionLogFetch, varsup.c, procarray.c, snapmgr.c, lmgr.c).
  *
- * Startup: VarSup reads the xid high-water mark in global/, aborts in the commit log what the
- * last run left in progress, and persists the new run's start (until WAL and pg_control exist).
+ * Startup, only once crash recovery is done (the Recovery service): VarSup reads the xid
+ * high-water mark in global/, aborts in the commit log what the last run left in progress (redo
+ * has set the status of every transaction that ended in the WAL), and persists the new run's
+ * start (until WAL and pg_control exist).
  * Shutdown (deactivation): transactions still open are aborted, then the exact next xid is
  * persisted, so a clean restart skips no xids. After a crash (the shared memory discarded) the
  * open transactions are only dropped and nothing is written: no abort record, no commit log bit,
@@ -35,6 +37,7 @@ import org.osgres.api.error.PgException;
 import org.osgres.api.error.Severity;
 import org.osgres.api.shmem.CrashShutdown;
 import org.osgres.api.shmem.SharedMemory;
+import org.osgres.api.wal.Recovery;
 import org.osgres.api.wal.WalInsert;
 import org.osgres.api.xact.IsolationLevel;
 import org.osgres.api.xact.Snapshot;
@@ -59,11 +62,15 @@ public final class XactManager implements TransactionManager {
 
     /**
      * The transaction manager of the server's data directory. It references the shared memory
-     * only to know when it is discarded (and so is deactivated with it after a crash).
+     * only to know when it is discarded (and so is deactivated with it after a crash), and
+     * {@code recovery} so that it starts only once redo is over: its start marks the xids of the
+     * last run still in progress in the commit log as aborted, and during redo that would race
+     * with the commit records being replayed (a transaction committed in the WAL, marked
+     * committed by redo between the check and the write, would end up aborted).
      */
     @Activate
     public XactManager(@Reference Settings settings, @Reference SharedMemory shmem, @Reference CommitLog clog,
-            @Reference WalInsert wal) {
+            @Reference WalInsert wal, @Reference Recovery recovery) {
         this(settings.dataDirectory(), clog, wal, shmem::discarded);
     }
 
