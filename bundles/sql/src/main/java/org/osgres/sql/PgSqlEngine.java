@@ -53,11 +53,14 @@ import org.osgres.sql.types.PgType;
  * parameter types; the prepared statement binds parameters into a PortalImpl that runs and
  * encodes rows.
  *
- * The other subsystems' services arrive as optional dynamic references and are kept in
- * EngineServices: the SystemView services (pg_settings, pg_stat_activity, ...) by name, the
+ * The other subsystems' services arrive as dynamic references and are kept in EngineServices:
+ * optional ones -- the SystemView services (pg_settings, pg_stat_activity, ...) by name, the
  * RoleCatalog and PasswordEncryption for role DDL, the BackendRegistry for pg_cancel_backend()
- * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf(); the SystemCatalog,
- * HeapAccess and IndexAccess for tables (TableAnalyzer, DdlAnalyzer).
+ * and pg_terminate_backend(), ClientAuthentication for pg_reload_conf() -- and mandatory ones,
+ * the SystemCatalog, HeapAccess and IndexAccess for tables (TableAnalyzer, DdlAnalyzer): the
+ * engine is registered only while they are bound, so a backend, which references the engine,
+ * and with it the postmaster's readiness, never comes before storage does, at the first start
+ * or after a crash restart.
  *
  * Entry points: parse(), prepare().
  * See also: parser.Parser -- grammar; analyze.Analyzer -- types; analyze.QueryAnalyzer --
@@ -142,7 +145,7 @@ public final class PgSqlEngine implements SqlEngine {
         services.unsetClientAuthentication(authentication);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setSystemCatalog(SystemCatalog catalog) {
         services.setCatalog(catalog);
@@ -152,7 +155,7 @@ public final class PgSqlEngine implements SqlEngine {
         services.unsetCatalog(catalog);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setHeapAccess(HeapAccess heap) {
         services.setHeap(heap);
@@ -162,7 +165,7 @@ public final class PgSqlEngine implements SqlEngine {
         services.unsetHeap(heap);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setIndexAccess(IndexAccess indexes) {
         services.setIndexAccess(indexes);
