@@ -106,6 +106,25 @@ final class FelixLauncher {
             return 1;
         } finally {
             deleteTree(storage);
+            removeOwnPidFile(dataDir);
+        }
+    }
+
+    /**
+     * The last guard of PostgreSQL's promise that a postmaster that exits removes its lock file
+     * (miscinit.c's UnlinkLockFiles at proc_exit): the postmaster bundle removes postmaster.pid
+     * when it stops, but a FATAL at startup can stop the framework while the postmaster is still
+     * activating; a file that names this process is removed here. Another server's file is left.
+     */
+    private static void removeOwnPidFile(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            if (!lines.isEmpty() && lines.get(0).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.deleteIfExists(pidFile);
+            }
+        } catch (IOException e) {
+            // none, or unreadable: nothing of ours to remove
         }
     }
 
