@@ -58,45 +58,43 @@ final class HeapIndexFetch implements IndexFetch {
     @Override
     public HeapTuple fetch(ItemPointer tid, Snapshot snapshot, boolean[] allDead) {
         tx.lock(HeapAccessMethod.relationTag(rel), LockMode.ACCESS_SHARE);
-        setAllDead(allDead, false);
-        if (tid.blockNumber() >= buffers.nblocks(rel.locator(), ForkNumber.MAIN)) {
-            return null;
-        }
-        int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
-        try {
-            buffers.lockShared(buffer);
-            try {
-                ByteBuffer page = buffers.page(buffer);
-                boolean[] hinted = {false};
-                try {
-                    int t = HeapAccessMethod.tupleOffset(page, tid);
-                    if (t < 0) {
-                        setAllDead(allDead, isDeadLinePointer(page, tid));
-                        return null;
-                    }
-                    if (visibility.satisfiesMvcc(page, t, snapshot, tx, hinted)) {
-                        return HeapTupleImpl.copyOf(page, t, Page.itemLength(Page.itemId(page, tid.offset())), tid, rel.desc());
-                    }
-                    setAllDead(allDead, allDead != null && isSurelyDead(page, t, hinted));
-                    return null;
-                } finally {
-                    if (hinted[0]) {
-                        buffers.markDirtyHint(buffer);
-                    }
-                }
-            } finally {
-                buffers.unlock(buffer);
+        return atTuple(tid, allDead, null, (page, t, hinted) -> {
+            if (visibility.satisfiesMvcc(page, t, snapshot, tx, hinted)) {
+                return HeapTupleImpl.copyOf(page, t, Page.itemLength(Page.itemId(page, tid.offset())), tid, rel.desc());
             }
-        } finally {
-            buffers.unpin(buffer);
-        }
+            setAllDead(allDead, allDead != null && isSurelyDead(page, t, hinted));
+            return null;
+        });
     }
 
     @Override
     public DirtyTuple fetchDirty(ItemPointer tid, boolean[] allDead) {
+        return atTuple(tid, allDead, DirtyTuple.GONE, (page, t, hinted) -> {
+            int[] xwait = {0};
+            DirtyTuple.Kind kind = visibility.satisfiesDirty(page, t, tx, xwait, hinted);
+            if (kind != DirtyTuple.Kind.GONE) {
+                return new DirtyTuple(kind, xwait[0], HeapTupleCodec.deform(rel.desc(), page, t));
+            }
+            setAllDead(allDead, allDead != null && isSurelyDead(page, t, hinted));
+            return DirtyTuple.GONE;
+        });
+    }
+
+    /** What a fetch does with the LP_NORMAL tuple at page offset t, the page share-locked. */
+    @FunctionalInterface
+    private interface TupleTest<T> {
+        T test(ByteBuffer page, int t, boolean[] hinted);
+    }
+
+    /**
+     * The frame both fetches share: pins and share-locks the tuple's page, answers {@code gone}
+     * (all_dead when only a dead line pointer is left) when no tuple is there, else the test's
+     * answer; hint bits the test set dirty the page as a hint.
+     */
+    private <T> T atTuple(ItemPointer tid, boolean[] allDead, T gone, TupleTest<T> test) {
         setAllDead(allDead, false);
         if (tid.blockNumber() >= buffers.nblocks(rel.locator(), ForkNumber.MAIN)) {
-            return DirtyTuple.GONE;
+            return gone;
         }
         int buffer = buffers.pin(rel.locator(), ForkNumber.MAIN, tid.blockNumber());
         try {
@@ -108,15 +106,9 @@ final class HeapIndexFetch implements IndexFetch {
                     int t = HeapAccessMethod.tupleOffset(page, tid);
                     if (t < 0) {
                         setAllDead(allDead, isDeadLinePointer(page, tid));
-                        return DirtyTuple.GONE;
+                        return gone;
                     }
-                    int[] xwait = {0};
-                    DirtyTuple.Kind kind = visibility.satisfiesDirty(page, t, tx, xwait, hinted);
-                    if (kind != DirtyTuple.Kind.GONE) {
-                        return new DirtyTuple(kind, xwait[0], HeapTupleCodec.deform(rel.desc(), page, t));
-                    }
-                    setAllDead(allDead, allDead != null && isSurelyDead(page, t, hinted));
-                    return DirtyTuple.GONE;
+                    return test.test(page, t, hinted);
                 } finally {
                     if (hinted[0]) {
                         buffers.markDirtyHint(buffer);
